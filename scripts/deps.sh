@@ -1,0 +1,39 @@
+#!/bin/sh
+# Installs the Debian 12 packages Mediagate needs to build, run and test.
+# Usage: scripts/deps.sh [build|test|e2e]   (each level includes the ones before)
+# Only what is missing is installed; nothing happens when all is there.
+set -eu
+
+level=${1:-build}
+
+build_pkgs="meson ninja-build pkg-config gcc libc6-dev gettext
+  libglib2.0-dev libsoup-3.0-dev libjson-glib-dev libsqlite3-dev libxml2-dev
+  libgnutls28-dev libsystemd-dev libcrypt-dev libsofia-sip-ua-glib-dev
+  libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev libgstreamer-plugins-bad1.0-dev
+  gobject-introspection libgirepository1.0-dev gir1.2-glib-2.0
+  gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
+  gstreamer1.0-nice gstreamer1.0-tools ca-certificates"
+test_pkgs="python3 python3-gi gnutls-bin sqlite3 curl systemd"
+e2e_pkgs="kamailio baresip sip-tester coturn chromium sox tcpdump iproute2"
+
+case "$level" in
+  build) pkgs=$build_pkgs ;;
+  test) pkgs="$build_pkgs $test_pkgs" ;;
+  e2e) pkgs="$build_pkgs $test_pkgs $e2e_pkgs" ;;
+  *) echo "usage: $0 [build|test|e2e]" >&2; exit 2 ;;
+esac
+
+missing=""
+for p in $pkgs; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing="$missing $p"
+  fi
+done
+[ -z "$missing" ] && exit 0
+
+echo "installing:$missing"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing

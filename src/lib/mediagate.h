@@ -1,0 +1,13 @@
+/* mediagate.h: the one public header of libmediagate
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#define MG_INSIDE
+#include "mg-version.h"
+#include "mg-init.h"
+#include "mg-config.h"
+#include "mg-store.h"
+#include "mg-server.h"
+#undef MG_INSIDE

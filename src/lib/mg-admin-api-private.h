@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include "mg-admin-api.h"
+#include "mg-router-private.h"
+#include "mg-server.h"
+#include "mg-store.h"
+#include "mg-token-signer.h"
+
+G_BEGIN_DECLS
+
+MgAdminApi *mg_admin_api_new        (MgServer      *server,
+                                     MgStore       *store,
+                                     MgTokenSigner *signer);
+void        mg_admin_api_attach     (MgAdminApi     *self,
+                                     MgHttpListener *listener);
+MgServer   *mg_admin_api_get_server (MgAdminApi *self);
+MgStore    *mg_admin_api_get_store  (MgAdminApi *self);
+
+/* Each area of the admin API adds its routes from its own file. */
+void        mg_admin_api_add_session_routes (MgAdminApi *self,
+                                             MgRouter   *router);
+
+G_END_DECLS

@@ -1,0 +1,38 @@
+"""The library through GObject introspection, as a script would use it."""
+import os
+import tempfile
+import unittest
+
+import gi
+
+gi.require_version("Mediagate", "1.0")
+from gi.repository import GLib, Mediagate  # noqa: E402
+
+
+class Introspection(unittest.TestCase):
+    def test_version(self):
+        self.assertEqual(Mediagate.get_version(), Mediagate.VERSION_STRING)
+
+    def test_config_errors_are_gerrors(self):
+        with self.assertRaises(GLib.Error) as cm:
+            Mediagate.Config.new_from_data("[client-listener]\nport=x\n", -1, "t.conf")
+        self.assertIn("t.conf:2", cm.exception.message)
+
+    def test_server_starts_and_stops(self):
+        Mediagate.init()
+        with tempfile.TemporaryDirectory() as tmp:
+            config = Mediagate.Config.new_from_data(
+                f"[server]\ndata-dir={tmp}/data\nlog-dir={tmp}/log\n"
+                "[client-listener]\naddress=127.0.0.1\nport=0\n"
+                "[admin-listener]\nport=0\n", -1, None)
+            server = Mediagate.Server.new(config)
+            self.assertTrue(server.start())
+            self.assertGreater(server.get_client_port(), 0)
+            self.assertGreater(server.get_admin_port(), 0)
+            self.assertIsNotNone(server.get_store())
+            self.assertGreaterEqual(server.get_store().get_schema_version(), 1)
+            server.stop()
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
