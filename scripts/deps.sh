@@ -1,6 +1,6 @@
 #!/bin/sh
 # Installs the Debian 12 packages Mediagate needs to build, run and test.
-# Usage: scripts/deps.sh [build|test|e2e]   (each level includes the ones before)
+# Usage: scripts/deps.sh [build|test]   (test includes build)
 # Only what is missing is installed; nothing happens when all is there.
 set -eu
 
@@ -13,14 +13,14 @@ build_pkgs="meson ninja-build pkg-config gcc libc6-dev gettext
   gobject-introspection libgirepository1.0-dev gir1.2-glib-2.0
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
   gstreamer1.0-nice gstreamer1.0-tools ca-certificates"
-test_pkgs="python3 python3-gi gnutls-bin sqlite3 curl systemd"
-e2e_pkgs="kamailio baresip sip-tester coturn chromium sox tcpdump iproute2"
+# unit and api suites, and the real peers of the e2e suite
+test_pkgs="python3 python3-gi gnutls-bin sqlite3 curl systemd
+  kamailio baresip sip-tester sox tcpdump iproute2"
 
 case "$level" in
   build) pkgs=$build_pkgs ;;
   test) pkgs="$build_pkgs $test_pkgs" ;;
-  e2e) pkgs="$build_pkgs $test_pkgs $e2e_pkgs" ;;
-  *) echo "usage: $0 [build|test|e2e]" >&2; exit 2 ;;
+  *) echo "usage: $0 [build|test]" >&2; exit 2 ;;
 esac
 
 missing=""

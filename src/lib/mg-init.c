@@ -6,6 +6,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <gst/gst.h>
+#include <sofia-sip/su.h>
 
 #include "mg-init.h"
 
@@ -24,6 +25,7 @@ mg_init (void)
     {
       bindtextdomain (GETTEXT_PACKAGE, MG_LOCALEDIR);
       bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+      su_init ();
       if (!gst_is_initialized ())
         gst_init (NULL, NULL);
       g_once_init_leave (&initialised, 1);
