@@ -458,6 +458,8 @@ test_self_signed_is_valid (void)
 int
 main (int argc, char **argv)
 {
+  int ret;
+
   g_test_init (&argc, &argv, NULL);
   now = g_get_real_time () / G_USEC_PER_SEC;
   make_fixtures ();
@@ -472,5 +474,11 @@ main (int argc, char **argv)
   g_test_add_func ("/certificate/pkcs12", test_pkcs12);
   g_test_add_func ("/certificate/describe", test_describe);
   g_test_add_func ("/certificate/self-signed", test_self_signed_is_valid);
-  return g_test_run ();
+  ret = g_test_run ();
+
+  for (gnutls_x509_crt_t *c = &f.ca; c <= &f.leaf_under_old; c++)
+    gnutls_x509_crt_deinit (*c);
+  for (gnutls_x509_privkey_t *k = &f.ca_key; k <= &f.key2; k++)
+    gnutls_x509_privkey_deinit (*k);
+  return ret;
 }
