@@ -45,6 +45,7 @@ class Daemon:
         self.proc = None
         self.log = []
         self.token = None
+        self.cafile = None  # trust this CA instead of <data>/tls/server.pem
 
     # -- life cycle ---------------------------------------------------------
 
@@ -82,6 +83,9 @@ class Daemon:
         if not ready.wait(timeout):
             self.stop()
             raise RuntimeError("mediagated did not become ready:\n" + "".join(self.log))
+        if self.cafile:
+            self.ssl = ssl.create_default_context(cafile=self.cafile)
+            return self
         self.ssl = ssl.create_default_context(
             cafile=os.path.join(self.data_dir, "tls", "server.pem"))
         return self
