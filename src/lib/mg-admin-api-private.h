@@ -22,5 +22,7 @@ void        mg_admin_api_add_session_routes (MgAdminApi *self,
                                              MgRouter   *router);
 void        mg_admin_api_add_certificate_routes (MgAdminApi *self,
                                                  MgRouter   *router);
+void        mg_admin_api_add_extension_routes (MgAdminApi *self,
+                                               MgRouter   *router);
 
 G_END_DECLS

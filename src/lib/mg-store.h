@@ -7,6 +7,8 @@
 
 #include <glib-object.h>
 
+#include "mg-extension.h"
+
 G_BEGIN_DECLS
 
 /**
@@ -34,6 +36,20 @@ typedef enum {
   MG_STORE_ERROR_INVALID,
   MG_STORE_ERROR_SCHEMA,
 } MgStoreError;
+
+/**
+ * MgStoreImportMode:
+ * @MG_STORE_IMPORT_MERGE: add new extensions and overwrite those with the same
+ *   number; leave the others alone
+ * @MG_STORE_IMPORT_REPLACE: make the extensions exactly those imported:
+ *   delete every other one
+ *
+ * How [method@Mg.Store.import_extensions] treats what is there already.
+ */
+typedef enum {
+  MG_STORE_IMPORT_MERGE,
+  MG_STORE_IMPORT_REPLACE,
+} MgStoreImportMode;
 
 #define MG_TYPE_STORE (mg_store_get_type ())
 G_DECLARE_FINAL_TYPE (MgStore, mg_store, MG, STORE, GObject)
@@ -65,5 +81,42 @@ gboolean     mg_store_check_admin        (MgStore    *self,
                                           const char *name,
                                           const char *password);
 guint        mg_store_count_admins       (MgStore    *self);
+
+guint        mg_store_add_extension_range (MgStore          *self,
+                                           MgExtensionRange *range,
+                                           MgExtension      *template_,
+                                           gboolean          increment,
+                                           GError          **error);
+GPtrArray   *mg_store_list_extensions    (MgStore    *self,
+                                          const char *search,
+                                          guint       offset,
+                                          guint       limit,
+                                          guint      *total,
+                                          GError    **error);
+MgExtension *mg_store_get_extension      (MgStore    *self,
+                                          const char *number,
+                                          GError    **error);
+gboolean     mg_store_update_extension   (MgStore     *self,
+                                          MgExtension *extension,
+                                          GError     **error);
+gboolean     mg_store_delete_extension   (MgStore    *self,
+                                          const char *number,
+                                          GError    **error);
+gboolean     mg_store_delete_all_extensions (MgStore *self,
+                                             guint   *n_deleted,
+                                             GError **error);
+MgExtensionRange *mg_store_find_extension_range (MgStore    *self,
+                                                 const char *number);
+GPtrArray   *mg_store_export_extensions  (MgStore    *self,
+                                          GPtrArray **ranges,
+                                          GError    **error);
+gboolean     mg_store_import_extensions  (MgStore          *self,
+                                          GPtrArray        *extensions,
+                                          GPtrArray        *ranges,
+                                          MgStoreImportMode mode,
+                                          guint            *n_created,
+                                          guint            *n_updated,
+                                          guint            *n_deleted,
+                                          GError          **error);
 
 G_END_DECLS
