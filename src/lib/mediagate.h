@@ -11,4 +11,10 @@
 #include "mg-extension.h"
 #include "mg-store.h"
 #include "mg-server.h"
+#include "mg-admin-api.h"
+#include "mg-certificate.h"
+#include "mg-http-listener.h"
+#include "mg-sip-agent.h"
+#include "mg-sip-registration.h"
+#include "mg-token-signer.h"
 #undef MG_INSIDE
