@@ -279,6 +279,7 @@ mg_store_add_extension_range (MgStore *self, MgExtensionRange *range, MgExtensio
     }
   g_info ("added %u extensions %s–%s", mg_extension_range_get_size (range),
           mg_extension_range_get_from (range), mg_extension_range_get_to (range));
+  mg_store_emit_changed (self, "extensions");
   return mg_extension_range_get_size (range);
 }
 
@@ -429,6 +430,7 @@ mg_store_update_extension (MgStore *self, MgExtension *extension, GError **error
       g_set_error (error, MG_STORE_ERROR, MG_STORE_ERROR_NOT_FOUND, _("no extension %s"), number);
       return FALSE;
     }
+  mg_store_emit_changed (self, "extensions");
   return TRUE;
 }
 
@@ -461,6 +463,7 @@ mg_store_delete_extension (MgStore *self, const char *number, GError **error)
       g_set_error (error, MG_STORE_ERROR, MG_STORE_ERROR_NOT_FOUND, _("no extension %s"), number);
       return FALSE;
     }
+  mg_store_emit_changed (self, "extensions");
   return TRUE;
 }
 
@@ -497,6 +500,7 @@ mg_store_delete_all_extensions (MgStore *self, guint *n_deleted, GError **error)
   if (n_deleted != NULL)
     *n_deleted = deleted;
   g_info ("deleted all %u extensions", deleted);
+  mg_store_emit_changed (self, "extensions");
   return TRUE;
 }
 
@@ -718,5 +722,6 @@ mg_store_import_extensions (MgStore *self, GPtrArray *extensions, GPtrArray *ran
   if (n_deleted != NULL)
     *n_deleted = deleted;
   g_info ("imported extensions: %u created, %u updated, %u deleted", created, updated, deleted);
+  mg_store_emit_changed (self, "extensions");
   return TRUE;
 }

@@ -35,6 +35,13 @@ struct _MgStore
   GBytes *install_secret;
 };
 
+enum {
+  SIGNAL_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 G_DEFINE_QUARK (mg-store-error-quark, mg_store_error)
 G_DEFINE_FINAL_TYPE (MgStore, mg_store, G_TYPE_OBJECT)
 
@@ -101,6 +108,34 @@ static void
 mg_store_class_init (MgStoreClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = mg_store_finalize;
+
+  /**
+   * MgStore::changed:
+   * @self: the store
+   * @what: what changed: "extensions", or a settings section such as "sip"
+   *
+   * Emitted after a write is committed, so that the parts of the server that
+   * use the data can apply it without a restart. The detail is @what.
+   */
+  signals[SIGNAL_CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass),
+                                          G_SIGNAL_RUN_LAST | G_SIGNAL_DETAILED, 0, NULL, NULL,
+                                          NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+}
+
+/**
+ * mg_store_emit_changed:
+ * @self: a store
+ * @what: what changed ("extensions", a settings section, …)
+ *
+ * Emits [signal@Mg.Store::changed] with @what as its detail. Writers call
+ * it after their transaction is committed.
+ */
+void
+mg_store_emit_changed (MgStore *self, const char *what)
+{
+  g_return_if_fail (MG_IS_STORE (self));
+
+  g_signal_emit (self, signals[SIGNAL_CHANGED], g_quark_from_string (what), what);
 }
 
 static void
@@ -498,7 +533,10 @@ mg_store_set_setting (MgStore *self, const char *section, const char *json, GErr
     return FALSE;
   mg_store_bind_text (stmt, 1, section);
   mg_store_bind_text (stmt, 2, json);
-  return mg_store_step_done (self, stmt, error);
+  if (!mg_store_step_done (self, stmt, error))
+    return FALSE;
+  mg_store_emit_changed (self, section);
+  return TRUE;
 }
 
 /**

@@ -68,6 +68,8 @@ gboolean     mg_store_set_setting        (MgStore    *self,
                                           GError    **error);
 
 GBytes      *mg_store_get_install_secret (MgStore    *self);
+void         mg_store_emit_changed       (MgStore    *self,
+                                          const char *what);
 
 gboolean     mg_store_add_admin          (MgStore    *self,
                                           const char *name,
