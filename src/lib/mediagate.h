@@ -8,6 +8,7 @@
 #include "mg-version.h"
 #include "mg-init.h"
 #include "mg-config.h"
+#include "mg-log.h"
 #include "mg-store.h"
 #include "mg-server.h"
 #undef MG_INSIDE
