@@ -13,7 +13,7 @@ build_pkgs="meson ninja-build pkg-config gcc libc6-dev gettext
   gobject-introspection libgirepository1.0-dev gir1.2-glib-2.0
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
   gstreamer1.0-nice gstreamer1.0-tools ca-certificates"
-test_pkgs="python3 python3-gi gnutls-bin sqlite3 curl systemd"
+test_pkgs="python3 python3-gi gnutls-bin sqlite3 curl systemd flatpak-builder clang-format"
 e2e_pkgs="kamailio baresip sip-tester coturn chromium sox tcpdump iproute2"
 
 case "$level" in
