@@ -58,7 +58,7 @@ struct _MgLog
   MgLogClock now;
 
   GRWLock levels_lock; /* guards the two fields below */
-  GHashTable *levels;  /* domain -> GLogLevelFlags */
+  GHashTable *levels; /* domain -> GLogLevelFlags */
   GLogLevelFlags default_level;
 
   GMutex file_lock; /* guards everything below */
@@ -94,8 +94,19 @@ static const struct
   { "info", G_LOG_LEVEL_INFO },       { "debug", G_LOG_LEVEL_DEBUG },
 };
 
-G_DEFINE_QUARK (mg-log-error-quark, mg_log_error)
 G_DEFINE_FINAL_TYPE (MgLog, mg_log, G_TYPE_OBJECT)
+
+/**
+ * mg_log_error_quark:
+ *
+ * Returns: the quark of %MG_LOG_ERROR
+ */
+GQuark
+mg_log_error_quark (void)
+{
+  /* spelled out rather than G_DEFINE_QUARK, whose dashed name clang-format mangles */
+  return g_quark_from_static_string ("mg-log-error-quark");
+}
 
 static void
 mg_log_finalize (GObject *object)
@@ -175,8 +186,9 @@ mg_log_class_init (MgLogClass *klass)
    *
    * The directory the log files are written to.
    */
-  props[PROP_DIRECTORY] = g_param_spec_string (
-    "directory", NULL, NULL, NULL, G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  props[PROP_DIRECTORY] =
+    g_param_spec_string ("directory", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   /**
    * MgLog:max-file-size:
    *
@@ -394,8 +406,8 @@ open_file (MgLog *self, const char *date, gboolean next, GError **error)
       int saved = errno;
       if (fd >= 0)
         close (fd);
-      g_set_error (error, MG_LOG_ERROR, MG_LOG_ERROR_FILE, _("cannot write the log file %s: %s"),
-                   path, g_strerror (saved));
+      g_set_error (error, MG_LOG_ERROR, MG_LOG_ERROR_FILE,
+                   _("cannot write the log file %s: %s"), path, g_strerror (saved));
       return FALSE;
     }
   self->fd = fd;
@@ -478,8 +490,8 @@ write_file (MgLog *self, GLogLevelFlags log_level, const char *domain, const cha
   const char *level = mg_log_level_to_string (lowest_level (log_level));
   gsize length;
 
-  line = g_strdup_printf ("%s.%03d %s %s: %s\n", stamp, (int) (now % G_USEC_PER_SEC / 1000),
-                          level, domain ? domain : "-", message ? message : "");
+  line = g_strdup_printf ("%s.%03d %s %s: %s\n", stamp, (int) (now % G_USEC_PER_SEC / 1000), level,
+                          domain ? domain : "-", message ? message : "");
   length = strlen (line);
 
   g_mutex_lock (&self->file_lock);
@@ -571,8 +583,8 @@ mg_log_new (const char *directory, GError **error)
   if (g_mkdir_with_parents (directory, 0750) != 0)
     {
       int saved = errno;
-      g_set_error (error, MG_LOG_ERROR, MG_LOG_ERROR_FILE, _("cannot create the log directory %s: %s"),
-                   directory, g_strerror (saved));
+      g_set_error (error, MG_LOG_ERROR, MG_LOG_ERROR_FILE,
+                   _("cannot create the log directory %s: %s"), directory, g_strerror (saved));
       return NULL;
     }
   self = g_object_new (MG_TYPE_LOG, "directory", directory, NULL);
@@ -651,8 +663,7 @@ normalize_domain (const char *name, GError **error)
   if (len == 0 || len > 64 || *area == '\0' || *area == '-')
     {
       g_set_error (error, MG_LOG_ERROR, MG_LOG_ERROR_DOMAIN,
-                   _("unknown log domain \"%s\": give a module such as \"sip\" or \"mediagate-sip\""),
-                   name);
+                   _("not a log domain: \"%s\" (give \"sip\" or \"mediagate-sip\")"), name);
       return NULL;
     }
   return area == name ? g_strconcat (DOMAIN_PREFIX "-", name, NULL) : g_strdup (name);
@@ -895,9 +906,11 @@ mg_log_level_from_string (const char *name, GLogLevelFlags *level, GError **erro
         *level = level_names[i].level;
         return TRUE;
       }
-  g_set_error (error, MG_LOG_ERROR, MG_LOG_ERROR_LEVEL,
-               _("unknown log level \"%s\": give error, critical, warning, message, info or debug"),
-               name ? name : "");
+  if (name == NULL)
+    name = "";
+  g_set_error (
+    error, MG_LOG_ERROR, MG_LOG_ERROR_LEVEL,
+    _("unknown log level \"%s\": give error, critical, warning, message, info or debug"), name);
   return FALSE;
 }
 

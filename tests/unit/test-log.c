@@ -141,9 +141,9 @@ test_levels_per_domain (Fixture *f, gconstpointer data)
   text = read_all_files (f, NULL);
   for (guint i = 0; i < 2; i++)
     {
-      static const char *const shown[] = { "sip message shown", "main warning shown",
+      static const char *const shown[] = { "sip message shown",   "main warning shown",
                                            "sip debug now shown", "store critical shown",
-                                           "fatal always shown", "cti debug by default" };
+                                           "fatal always shown",  "cti debug by default" };
       static const char *const hidden[] = { "sip info hidden", "sip debug hidden",
                                             "store message now hidden", "cti debug hidden",
                                             "store info still hidden" };
