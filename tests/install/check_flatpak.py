@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import unittest
 
 MANIFEST = sys.argv.pop(1) if len(sys.argv) > 1 else os.path.join(
@@ -32,8 +33,10 @@ class Manifest(unittest.TestCase):
         env = dict(os.environ)
         for name in ("G_DEBUG", "G_ENABLE_DIAGNOSTIC"):  # flatpak-builder's own noise
             env.pop(name, None)
-        r = subprocess.run([exe, "--show-manifest", MANIFEST], capture_output=True, text=True,
-                           env=env, timeout=60)
+        # it leaves a .flatpak-builder/ state dir in its working directory
+        with tempfile.TemporaryDirectory(prefix="mg-flatpak-") as work:
+            r = subprocess.run([exe, "--show-manifest", os.path.abspath(MANIFEST)], cwd=work,
+                               capture_output=True, text=True, env=env, timeout=60)
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(r.stderr.strip(), "")
         self.assertEqual(json.loads(r.stdout), self.m)
