@@ -133,6 +133,15 @@ run_server (MgConfig *config)
   g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autoptr (MgServer) server = mg_server_new (config);
   g_autoptr (GError) error = NULL;
+  g_autoptr (MgLog) log = mg_log_new (mg_config_get_log_dir (config), &error);
+
+  if (log == NULL)
+    {
+      g_printerr (_("cannot start: %s\n"), error->message);
+      return EX_CANTCREAT;
+    }
+  mg_log_install (log);
+  mg_server_set_log (server, log);
 
   raise_fd_limit ();
   if (!mg_server_start (server, &error))

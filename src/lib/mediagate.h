@@ -9,6 +9,7 @@
 #include "mg-init.h"
 #include "mg-config.h"
 #include "mg-extension.h"
+#include "mg-log.h"
 #include "mg-store.h"
 #include "mg-server.h"
 #include "mg-admin-api.h"

@@ -66,7 +66,8 @@ mg_rate_limiter_is_blocked (MgRateLimiter *self, const char *source, gint64 now_
     return FALSE;
   oldest = *(gint64 *) g_queue_peek_head (failures);
   if (retry_after)
-    *retry_after = (guint) ((oldest + self->window_us - now_us + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
+    *retry_after =
+      (guint) ((oldest + self->window_us - now_us + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
   return TRUE;
 }
 

@@ -139,7 +139,8 @@ dispatch (MgRouter *self, MgApiRequest *req)
           g_string_append_printf (allowed, "%s%s", allowed->len ? ", " : "", route->method);
           continue;
         }
-      if ((route->flags & MG_ROUTE_AUTH) && (self->auth == NULL || !self->auth (req, self->auth_data)))
+      if ((route->flags & MG_ROUTE_AUTH)
+          && (self->auth == NULL || !self->auth (req, self->auth_data)))
         return;
       route->handler (req, route->user_data);
       return;
@@ -149,8 +150,8 @@ dispatch (MgRouter *self, MgApiRequest *req)
     {
       soup_message_headers_replace (soup_server_message_get_response_headers (req->msg), "Allow",
                                     allowed->str);
-      mg_api_request_reply_error (req, 405, "method_not_allowed", _("%s is not allowed on %s"),
-                                  req->method, req->path);
+      mg_api_request_reply_error (req, 405, "method_not_allowed",
+                                  _("%s is not allowed on %s"), req->method, req->path);
       return;
     }
   mg_api_request_reply_error (req, 404, "not_found", _("no such resource: %s"), req->path);

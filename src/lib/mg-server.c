@@ -43,6 +43,7 @@ struct _MgServer
   MgAdminApi *admin_api;
   char *initial_password_file;
   gint64 started_at;
+  MgLog *log;
 };
 
 enum {
@@ -68,6 +69,7 @@ mg_server_dispose (GObject *object)
   g_clear_object (&self->signer);
   g_clear_object (&self->store);
   g_clear_object (&self->config);
+  g_clear_object (&self->log);
 
   G_OBJECT_CLASS (mg_server_parent_class)->dispose (object);
 }
@@ -502,4 +504,34 @@ mg_server_set_certificate (MgServer *self, GTlsCertificate *certificate)
     mg_http_listener_set_certificate (self->client, certificate);
   if (self->admin)
     mg_http_listener_set_certificate (self->admin, certificate);
+}
+
+/**
+ * mg_server_set_log:
+ * @self: a server
+ * @log: (nullable): the process's log writer, or %NULL
+ *
+ * Gives the server the [class@Mg.Log] the program installed, so that the
+ * admin API can change log levels and file limits at run time.
+ */
+void
+mg_server_set_log (MgServer *self, MgLog *log)
+{
+  g_return_if_fail (MG_IS_SERVER (self));
+  g_return_if_fail (log == NULL || MG_IS_LOG (log));
+
+  g_set_object (&self->log, log);
+}
+
+/**
+ * mg_server_get_log:
+ * @self: a server
+ *
+ * Returns: (transfer none) (nullable): the log writer, when the program set one
+ */
+MgLog *
+mg_server_get_log (MgServer *self)
+{
+  g_return_val_if_fail (MG_IS_SERVER (self), NULL);
+  return self->log;
 }

@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 
 #include "mg-config.h"
+#include "mg-log.h"
 #include "mg-store.h"
 
 G_BEGIN_DECLS
@@ -28,5 +29,9 @@ const char  *mg_server_get_initial_password_file (MgServer *self);
 GTlsCertificate *mg_server_get_certificate (MgServer *self);
 void         mg_server_set_certificate   (MgServer        *self,
                                           GTlsCertificate *certificate);
+
+void         mg_server_set_log           (MgServer *self,
+                                          MgLog    *log);
+MgLog       *mg_server_get_log           (MgServer *self);
 
 G_END_DECLS
