@@ -10,4 +10,5 @@
 #include "mg-config.h"
 #include "mg-store.h"
 #include "mg-server.h"
+#include "mg-turn.h"
 #undef MG_INSIDE
