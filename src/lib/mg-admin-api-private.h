@@ -20,5 +20,7 @@ MgStore    *mg_admin_api_get_store  (MgAdminApi *self);
 /* Each area of the admin API adds its routes from its own file. */
 void        mg_admin_api_add_session_routes (MgAdminApi *self,
                                              MgRouter   *router);
+void        mg_admin_api_add_settings_routes (MgAdminApi *self,
+                                              MgRouter   *router);
 
 G_END_DECLS

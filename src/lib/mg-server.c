@@ -53,6 +53,13 @@ enum {
 
 static GParamSpec *props[N_PROPS];
 
+enum {
+  SIGNAL_SETTINGS_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 G_DEFINE_FINAL_TYPE (MgServer, mg_server, G_TYPE_OBJECT)
 
 static void
@@ -141,6 +148,20 @@ mg_server_class_init (MgServerClass *klass)
                                             G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY
                                               | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, props);
+
+  /**
+   * MgServer::settings-changed:
+   * @self: the server
+   * @section: the settings section that changed, e.g. "diagnostics"
+   *
+   * An admin changed a settings section in the store; the detail is the
+   * section name, so `settings-changed::diagnostics` hears only that one.
+   * Handlers apply what can change at run time.
+   */
+  signals[SIGNAL_SETTINGS_CHANGED] =
+    g_signal_new ("settings-changed", G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST | G_SIGNAL_DETAILED, 0, NULL, NULL, NULL, G_TYPE_NONE, 1,
+                  G_TYPE_STRING);
 }
 
 static void
@@ -502,4 +523,21 @@ mg_server_set_certificate (MgServer *self, GTlsCertificate *certificate)
     mg_http_listener_set_certificate (self->client, certificate);
   if (self->admin)
     mg_http_listener_set_certificate (self->admin, certificate);
+}
+
+/**
+ * mg_server_emit_settings_changed:
+ * @self: a server
+ * @section: the settings section that changed
+ *
+ * Emits [signal@Mg.Server::settings-changed] with @section as its detail,
+ * after the change is committed to the store.
+ */
+void
+mg_server_emit_settings_changed (MgServer *self, const char *section)
+{
+  g_return_if_fail (MG_IS_SERVER (self));
+  g_return_if_fail (section != NULL);
+
+  g_signal_emit (self, signals[SIGNAL_SETTINGS_CHANGED], g_quark_from_string (section), section);
 }
