@@ -12,6 +12,7 @@
 
 #include "mg-admin-api-private.h"
 #include "mg-certificate.h"
+#include "mg-client-api-private.h"
 #include "mg-crypto-private.h"
 #include "mg-http-listener.h"
 #include "mg-server.h"
@@ -41,6 +42,7 @@ struct _MgServer
   MgHttpListener *client;
   MgHttpListener *admin;
   MgAdminApi *admin_api;
+  MgClientApi *client_api;
   char *initial_password_file;
   gint64 started_at;
 };
@@ -69,6 +71,7 @@ mg_server_dispose (GObject *object)
 
   mg_server_stop (self);
   g_clear_object (&self->admin_api);
+  g_clear_object (&self->client_api);
   g_clear_object (&self->client);
   g_clear_object (&self->admin);
   g_clear_object (&self->certificate);
@@ -346,6 +349,8 @@ start_listeners (MgServer *self, GError **error)
   mg_admin_api_attach (self->admin_api, self->admin);
   if (mg_config_get_admin_on_client (self->config))
     mg_admin_api_attach (self->admin_api, self->client);
+  self->client_api = mg_client_api_new (self, self->store, self->signer);
+  mg_client_api_attach (self->client_api, self->client);
   return TRUE;
 }
 
