@@ -209,5 +209,87 @@ class Settings(unittest.TestCase):
             d.cleanup()
 
 
+class Destinations(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.d = Daemon().start()
+        add_extensions(cls.d, "1000", "1001", "1002")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.d.cleanup()
+
+    def all(self):
+        r = self.d.admin("GET", "/cms/api/v1/destinations")
+        self.assertEqual(r.status, 200, r)
+        return r.json["destinations"]
+
+    def test_crud(self):
+        r = self.d.admin("POST", "/cms/api/v1/destinations",
+                         {"key": "sales", "label": "Sales – Vertrieb", "pilot": "+4930123456",
+                          "extensions": ["1001", "1000"]})
+        self.assertEqual(r.status, 201, r)
+        self.assertEqual(r.json["extensions"], ["1001", "1000"], "order is kept")
+        r = self.d.admin("GET", "/cms/api/v1/destinations/sales")
+        self.assertEqual((r.status, r.json["label"]), (200, "Sales – Vertrieb"))
+        r = self.d.admin("PATCH", "/cms/api/v1/destinations/sales", {"extensions": ["1002"]})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual((r.json["extensions"], r.json["pilot"]), (["1002"], "+4930123456"))
+        r = self.d.admin("PUT", "/cms/api/v1/destinations/sales", {"label": "Sales",
+                                                                   "pilot": "2000"})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json, {"key": "sales", "label": "Sales", "pilot": "2000",
+                                  "extensions": []})
+        self.assertIn("sales", [x["key"] for x in self.all()])
+        self.assertEqual(self.d.admin("DELETE", "/cms/api/v1/destinations/sales").status, 204)
+        self.assertEqual(self.d.admin("GET", "/cms/api/v1/destinations/sales").status, 404)
+
+    def test_deleting_an_extension_drops_it_from_destinations(self):
+        add_extensions(self.d, "1050")
+        r = self.d.admin("POST", "/cms/api/v1/destinations",
+                         {"key": "support", "label": "Support", "pilot": "3000",
+                          "extensions": ["1050", "1000"]})
+        self.assertEqual(r.status, 201, r)
+        db = sqlite3.connect(os.path.join(self.d.data_dir, "mediagate.db"), timeout=10)
+        db.execute("PRAGMA foreign_keys = ON")
+        with db:
+            db.execute("DELETE FROM extensions WHERE number = '1050'")
+        db.close()
+        r = self.d.admin("GET", "/cms/api/v1/destinations/support")
+        self.assertEqual(r.json["extensions"], ["1000"])
+
+    def test_bad_input_changes_nothing(self):
+        r = self.d.admin("POST", "/cms/api/v1/destinations",
+                         {"key": "info", "label": "Info", "pilot": "4000", "extensions": ["1000"]})
+        self.assertEqual(r.status, 201, r)
+        before = self.all()
+        cases = [
+            ("POST", "", {"key": "Bad Key", "label": "x", "pilot": "1"}, 400, "key"),
+            ("POST", "", {"key": "x", "label": "", "pilot": "1"}, 400, "label"),
+            ("POST", "", {"key": "x", "label": "x"}, 400, "pilot"),
+            ("POST", "", {"key": "x", "label": "x", "pilot": "12ab"}, 400, "pilot"),
+            ("POST", "", {"key": "x", "label": "x", "pilot": "1", "extensions": ["1000", "9999"]},
+             400, "9999"),
+            ("POST", "", {"key": "x", "label": "x", "pilot": "1", "extensions": ["1000", "1000"]},
+             400, "1000"),
+            ("POST", "", {"key": "x", "label": "x", "pilot": "1", "extensions": "1000"}, 400,
+             "extensions"),
+            ("POST", "", {"key": "x", "label": "x", "pilot": "1", "colour": "red"}, 400, "colour"),
+            ("POST", "", {"key": "info", "label": "x", "pilot": "1"}, 409, "info"),
+            ("PATCH", "/info", {"extensions": ["1001", "8888"]}, 400, "8888"),
+            ("PATCH", "/info", {"key": "other"}, 400, "key"),
+            ("PATCH", "/info", {"pilot": 4000}, 400, "pilot"),
+            ("PUT", "/info", {"label": "Info"}, 400, "pilot"),
+            ("PATCH", "/nosuch", {"label": "x"}, 404, "nosuch"),
+            ("DELETE", "/nosuch", None, 404, "nosuch"),
+        ]
+        for method, path, body, status, word in cases:
+            with self.subTest(method=method, path=path, body=body):
+                r = self.d.admin(method, "/cms/api/v1/destinations" + path, body)
+                self.assertEqual(r.status, status, r)
+                self.assertIn(word, r.json["error"]["message"])
+        self.assertEqual(self.all(), before)
+
+
 if __name__ == "__main__":
     unittest.main()
