@@ -18,4 +18,5 @@
 #include "mg-sip-agent.h"
 #include "mg-sip-registration.h"
 #include "mg-token-signer.h"
+#include "mg-turn.h"
 #undef MG_INSIDE

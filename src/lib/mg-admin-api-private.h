@@ -24,5 +24,11 @@ void        mg_admin_api_add_certificate_routes (MgAdminApi *self,
                                                  MgRouter   *router);
 void        mg_admin_api_add_extension_routes (MgAdminApi *self,
                                                MgRouter   *router);
+void        mg_admin_api_add_settings_routes (MgAdminApi *self,
+                                              MgRouter   *router);
+void        mg_admin_api_add_client_routes  (MgAdminApi *self,
+                                             MgRouter   *router);
+void        mg_admin_api_add_destination_routes (MgAdminApi *self,
+                                                 MgRouter   *router);
 
 G_END_DECLS

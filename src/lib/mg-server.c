@@ -12,6 +12,7 @@
 
 #include "mg-admin-api-private.h"
 #include "mg-certificate.h"
+#include "mg-client-api-private.h"
 #include "mg-crypto-private.h"
 #include "mg-http-listener.h"
 #include "mg-server.h"
@@ -41,6 +42,7 @@ struct _MgServer
   MgHttpListener *client;
   MgHttpListener *admin;
   MgAdminApi *admin_api;
+  MgClientApi *client_api;
   char *initial_password_file;
   gint64 started_at;
   MgLog *log;
@@ -54,6 +56,13 @@ enum {
 
 static GParamSpec *props[N_PROPS];
 
+enum {
+  SIGNAL_SETTINGS_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 G_DEFINE_FINAL_TYPE (MgServer, mg_server, G_TYPE_OBJECT)
 
 static void
@@ -63,6 +72,7 @@ mg_server_dispose (GObject *object)
 
   mg_server_stop (self);
   g_clear_object (&self->admin_api);
+  g_clear_object (&self->client_api);
   g_clear_object (&self->client);
   g_clear_object (&self->admin);
   g_clear_object (&self->certificate);
@@ -143,6 +153,20 @@ mg_server_class_init (MgServerClass *klass)
                                             G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY
                                               | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, props);
+
+  /**
+   * MgServer::settings-changed:
+   * @self: the server
+   * @section: the settings section that changed, e.g. "diagnostics"
+   *
+   * An admin changed a settings section in the store; the detail is the
+   * section name, so `settings-changed::diagnostics` hears only that one.
+   * Handlers apply what can change at run time.
+   */
+  signals[SIGNAL_SETTINGS_CHANGED] =
+    g_signal_new ("settings-changed", G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST | G_SIGNAL_DETAILED, 0, NULL, NULL, NULL, G_TYPE_NONE, 1,
+                  G_TYPE_STRING);
 }
 
 static void
@@ -327,6 +351,8 @@ start_listeners (MgServer *self, GError **error)
   mg_admin_api_attach (self->admin_api, self->admin);
   if (mg_config_get_admin_on_client (self->config))
     mg_admin_api_attach (self->admin_api, self->client);
+  self->client_api = mg_client_api_new (self, self->store, self->signer);
+  mg_client_api_attach (self->client_api, self->client);
   return TRUE;
 }
 
@@ -534,4 +560,21 @@ mg_server_get_log (MgServer *self)
 {
   g_return_val_if_fail (MG_IS_SERVER (self), NULL);
   return self->log;
+}
+
+/**
+ * mg_server_emit_settings_changed:
+ * @self: a server
+ * @section: the settings section that changed
+ *
+ * Emits [signal@Mg.Server::settings-changed] with @section as its detail,
+ * after the change is committed to the store.
+ */
+void
+mg_server_emit_settings_changed (MgServer *self, const char *section)
+{
+  g_return_if_fail (MG_IS_SERVER (self));
+  g_return_if_fail (section != NULL);
+
+  g_signal_emit (self, signals[SIGNAL_SETTINGS_CHANGED], g_quark_from_string (section), section);
 }

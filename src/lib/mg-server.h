@@ -29,6 +29,8 @@ const char  *mg_server_get_initial_password_file (MgServer *self);
 GTlsCertificate *mg_server_get_certificate (MgServer *self);
 void         mg_server_set_certificate   (MgServer        *self,
                                           GTlsCertificate *certificate);
+void         mg_server_emit_settings_changed (MgServer   *self,
+                                              const char *section);
 
 void         mg_server_set_log           (MgServer *self,
                                           MgLog    *log);

@@ -33,6 +33,20 @@ class Introspection(unittest.TestCase):
             self.assertGreaterEqual(server.get_store().get_schema_version(), 1)
             server.stop()
 
+    def test_settings_changed_signal_has_section_detail(self):
+        server = Mediagate.Server.new(None)
+        heard = []
+        server.connect("settings-changed::diagnostics", lambda s, section: heard.append(section))
+        server.emit_settings_changed("media")
+        server.emit_settings_changed("diagnostics")
+        self.assertEqual(heard, ["diagnostics"])
+
+    def test_turn_credential(self):
+        username = Mediagate.turn_make_username(1700000600, "1000")
+        self.assertEqual(username, "1700000600:1000")
+        self.assertEqual(Mediagate.turn_make_credential("Jefe", "what do ya want for nothing?"),
+                         "7/zfauXrL6LSdBbV8YTfnCWafHk=")
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
