@@ -179,7 +179,6 @@ handle_write (MgApiRequest *req, MgAdminApi *self, gboolean create, gboolean mer
     }
   g_info ("admin '%s' %s the destination %s", req->principal, create ? "added" : "changed",
           destination->key);
-  mg_server_emit_settings_changed (mg_admin_api_get_server (self), "destinations");
   reply_destination (req, self, destination->key, create ? 201 : 200);
 }
 
@@ -220,7 +219,6 @@ handle_delete (MgApiRequest *req, gpointer user_data)
       return;
     }
   g_info ("admin '%s' deleted the destination %s", req->principal, key);
-  mg_server_emit_settings_changed (mg_admin_api_get_server (self), "destinations");
   mg_api_request_reply_empty (req, 204);
 }
 

@@ -79,7 +79,6 @@ handle_write (MgApiRequest *req, MgAdminApi *self, gboolean replace)
     }
   g_info ("admin '%s' changed the %s settings%s", req->principal, section,
           restart ? " (restart required)" : "");
-  mg_server_emit_settings_changed (mg_admin_api_get_server (self), section);
 
   view = mg_settings_public_view (section, merged);
   json_object_set_boolean_member (view, "restart_required", restart);

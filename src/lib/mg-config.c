@@ -54,6 +54,8 @@ struct _MgConfig
   guint max_connections_per_source;
   guint idle_timeout;
   guint max_body_size;
+  char *sip_address;
+  guint sip_port;
 };
 
 typedef struct
@@ -81,6 +83,8 @@ static const KeySpec key_specs[] = {
   { "client-listener", "serve-admin", KEY_BOOL, "false", FIELD (admin_on_client) },
   { "admin-listener", "address", KEY_ADDRESS, "127.0.0.1", FIELD (admin_address) },
   { "admin-listener", "port", KEY_PORT, "7444", FIELD (admin_port) },
+  { "sip", "address", KEY_ADDRESS, "0.0.0.0", FIELD (sip_address) },
+  { "sip", "port", KEY_UINT, "5060", FIELD (sip_port), 1, 65535 },
   { "limits", "max-connections-per-source", KEY_UINT, "64", FIELD (max_connections_per_source), 1, 100000 },
   { "limits", "idle-timeout", KEY_UINT, "60", FIELD (idle_timeout), 1, 3600 },
   { "limits", "max-body-size", KEY_UINT, "4194304", FIELD (max_body_size), 1024, 64 * 1024 * 1024 },
@@ -535,3 +539,18 @@ UINT_GETTER (guint, idle_timeout, idle_timeout)
  * Returns: the largest request body accepted, in bytes
  */
 UINT_GETTER (guint, max_body_size, max_body_size)
+/**
+ * mg_config_get_sip_address:
+ * @self: a config
+ *
+ * Returns: the address the SIP stack binds (UDP and TCP)
+ */
+STRING_GETTER (sip_address, sip_address, "")
+/**
+ * mg_config_get_sip_port:
+ * @self: a config
+ *
+ * Returns: the SIP port used on first start, until an admin sets the
+ *   `local_port` of the "sip" settings
+ */
+UINT_GETTER (guint, sip_port, sip_port)

@@ -59,5 +59,7 @@ guint        mg_config_get_admin_port      (MgConfig *self);
 guint        mg_config_get_max_connections_per_source (MgConfig *self);
 guint        mg_config_get_idle_timeout    (MgConfig *self);
 guint        mg_config_get_max_body_size   (MgConfig *self);
+const char  *mg_config_get_sip_address     (MgConfig *self);
+guint        mg_config_get_sip_port        (MgConfig *self);
 
 G_END_DECLS

@@ -16,6 +16,9 @@
 #include "mg-crypto-private.h"
 #include "mg-http-listener.h"
 #include "mg-server.h"
+#include "mg-settings.h"
+#include "mg-sip-agent.h"
+#include "mg-sip-provisioner-private.h"
 #include "mg-token-signer.h"
 
 /**
@@ -46,6 +49,8 @@ struct _MgServer
   char *initial_password_file;
   gint64 started_at;
   MgLog *log;
+  MgSipAgent *sip_agent;
+  MgSipProvisioner *sip_provisioner;
 };
 
 enum {
@@ -55,13 +60,6 @@ enum {
 };
 
 static GParamSpec *props[N_PROPS];
-
-enum {
-  SIGNAL_SETTINGS_CHANGED,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (MgServer, mg_server, G_TYPE_OBJECT)
 
@@ -80,6 +78,8 @@ mg_server_dispose (GObject *object)
   g_clear_object (&self->store);
   g_clear_object (&self->config);
   g_clear_object (&self->log);
+  g_clear_object (&self->sip_provisioner);
+  g_clear_object (&self->sip_agent);
 
   G_OBJECT_CLASS (mg_server_parent_class)->dispose (object);
 }
@@ -153,20 +153,6 @@ mg_server_class_init (MgServerClass *klass)
                                             G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY
                                               | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, props);
-
-  /**
-   * MgServer::settings-changed:
-   * @self: the server
-   * @section: the settings section that changed, e.g. "diagnostics"
-   *
-   * An admin changed a settings section in the store; the detail is the
-   * section name, so `settings-changed::diagnostics` hears only that one.
-   * Handlers apply what can change at run time.
-   */
-  signals[SIGNAL_SETTINGS_CHANGED] =
-    g_signal_new ("settings-changed", G_TYPE_FROM_CLASS (klass),
-                  G_SIGNAL_RUN_LAST | G_SIGNAL_DETAILED, 0, NULL, NULL, NULL, G_TYPE_NONE, 1,
-                  G_TYPE_STRING);
 }
 
 static void
@@ -314,7 +300,8 @@ on_admin_healthz (SoupServer *server, SoupServerMessage *msg, const char *path, 
   g_autoptr (JsonObject) object = health_status (self);
 
   json_object_set_int_member (object, "uptime", mg_server_get_uptime (self));
-  json_object_set_int_member (object, "registrations", 0);
+  json_object_set_int_member (object, "registrations",
+                              self->sip_agent ? mg_sip_agent_count_registered (self->sip_agent) : 0);
   json_object_set_int_member (object, "calls", 0);
   reply_health (msg, object);
 }
@@ -356,6 +343,65 @@ start_listeners (MgServer *self, GError **error)
   return TRUE;
 }
 
+/* The first start takes the SIP port from the config file; from then on the
+ * "sip" settings in the store say it (DESIGN.md decision 4). */
+static gboolean
+seed_sip_settings (MgServer *self, GError **error)
+{
+  g_autofree char *stored = mg_store_dup_setting (self->store, "sip");
+  g_autoptr (JsonObject) sip = NULL;
+
+  if (stored != NULL)
+    return TRUE;
+  sip = mg_settings_load (self->store, "sip");
+  json_object_set_int_member (sip, "local_port", mg_config_get_sip_port (self->config));
+  return mg_settings_save (self->store, "sip", sip, error);
+}
+
+static gboolean
+start_sip (MgServer *self, GError **error)
+{
+  g_autoptr (JsonObject) sip = NULL;
+
+  if (!seed_sip_settings (self, error))
+    return FALSE;
+  sip = mg_settings_load (self->store, "sip");
+  self->sip_agent = mg_sip_agent_new ();
+  if (!mg_sip_agent_start (self->sip_agent, mg_config_get_sip_address (self->config),
+                           mg_settings_get_int (sip, "local_port"), error))
+    return FALSE;
+  self->sip_provisioner = mg_sip_provisioner_new (self->store, self->sip_agent);
+  return TRUE;
+}
+
+static void
+apply_diagnostics (MgServer *self)
+{
+  g_autoptr (JsonObject) diagnostics = NULL;
+  JsonObject *levels;
+  JsonObjectIter iter;
+  const char *module;
+  JsonNode *value;
+
+  if (self->log == NULL || self->store == NULL)
+    return;
+  diagnostics = mg_settings_load (self->store, "diagnostics");
+  mg_log_set_max_file_size (self->log, mg_settings_get_int (diagnostics, "log_file_size"));
+  mg_log_set_max_files (self->log, mg_settings_get_int (diagnostics, "log_file_count"));
+  mg_log_set_retention_days (self->log, mg_settings_get_int (diagnostics, "log_retention_days"));
+  levels = json_object_get_object_member (diagnostics, "log_levels");
+  json_object_iter_init (&iter, levels);
+  while (json_object_iter_next (&iter, &module, &value))
+    mg_log_set_level (self->log, module, mg_settings_get_log_level (diagnostics, module), NULL);
+}
+
+static void
+on_store_changed (MgStore *store, const char *what, MgServer *self)
+{
+  if (g_str_equal (what, "diagnostics"))
+    apply_diagnostics (self);
+}
+
 /**
  * mg_server_start:
  * @self: a server
@@ -393,7 +439,10 @@ mg_server_start (MgServer *self, GError **error)
       g_prefix_error (error, _("TLS certificate: "));
       return FALSE;
     }
-  if (!start_listeners (self, error))
+  apply_diagnostics (self);
+  g_signal_connect_object (self->store, "changed::diagnostics", G_CALLBACK (on_store_changed),
+                           self, 0);
+  if (!start_sip (self, error) || !start_listeners (self, error))
     return FALSE;
 
   self->started_at = g_get_monotonic_time ();
@@ -415,6 +464,8 @@ mg_server_stop (MgServer *self)
     mg_http_listener_stop (self->client);
   if (self->admin != NULL)
     mg_http_listener_stop (self->admin);
+  if (self->sip_agent != NULL)
+    mg_sip_agent_stop (self->sip_agent);
 }
 
 /**
@@ -547,6 +598,7 @@ mg_server_set_log (MgServer *self, MgLog *log)
   g_return_if_fail (log == NULL || MG_IS_LOG (log));
 
   g_set_object (&self->log, log);
+  apply_diagnostics (self);
 }
 
 /**
@@ -563,18 +615,14 @@ mg_server_get_log (MgServer *self)
 }
 
 /**
- * mg_server_emit_settings_changed:
+ * mg_server_get_sip_agent:
  * @self: a server
- * @section: the settings section that changed
  *
- * Emits [signal@Mg.Server::settings-changed] with @section as its detail,
- * after the change is committed to the store.
+ * Returns: (transfer none) (nullable): the SIP user agent, once started
  */
-void
-mg_server_emit_settings_changed (MgServer *self, const char *section)
+MgSipAgent *
+mg_server_get_sip_agent (MgServer *self)
 {
-  g_return_if_fail (MG_IS_SERVER (self));
-  g_return_if_fail (section != NULL);
-
-  g_signal_emit (self, signals[SIGNAL_SETTINGS_CHANGED], g_quark_from_string (section), section);
+  g_return_val_if_fail (MG_IS_SERVER (self), NULL);
+  return self->sip_agent;
 }

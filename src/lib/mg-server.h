@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 
 #include "mg-config.h"
+#include "mg-sip-agent.h"
 #include "mg-log.h"
 #include "mg-store.h"
 
@@ -29,11 +30,11 @@ const char  *mg_server_get_initial_password_file (MgServer *self);
 GTlsCertificate *mg_server_get_certificate (MgServer *self);
 void         mg_server_set_certificate   (MgServer        *self,
                                           GTlsCertificate *certificate);
-void         mg_server_emit_settings_changed (MgServer   *self,
-                                              const char *section);
 
 void         mg_server_set_log           (MgServer *self,
                                           MgLog    *log);
 MgLog       *mg_server_get_log           (MgServer *self);
+
+MgSipAgent  *mg_server_get_sip_agent     (MgServer *self);
 
 G_END_DECLS

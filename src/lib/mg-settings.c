@@ -87,6 +87,8 @@ static const KeySpec sip_keys[] = {
   { "transport", KEY_ENUM, 0, 0, "\"udp\"", sip_transports, NULL, TRUE },
   { "registration_expiry", KEY_INT, 300, 86400, "600" },
   { "local_port", KEY_INT, 1, 65535, "5060", NULL, NULL, TRUE },
+  { "keepalive_interval", KEY_INT, 1, 3600, "10" },
+  { "keepalive_max_missed", KEY_INT, 1, 100, "3" },
 };
 
 static const KeySpec diagnostics_keys[] = {

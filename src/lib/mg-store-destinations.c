@@ -277,6 +277,15 @@ write_extensions (MgStore *self, const MgDestination *destination, GError **erro
   return TRUE;
 }
 
+static gboolean
+commit_and_announce (MgStore *self, GError **error)
+{
+  if (!mg_store_commit (self, error))
+    return FALSE;
+  mg_store_emit_changed (self, "destinations");
+  return TRUE;
+}
+
 /* Creates (@create) or replaces a destination and its extensions, in one
  * transaction; an unknown extension is named in the error. */
 gboolean
@@ -290,7 +299,7 @@ mg_store_save_destination (MgStore *self, const MgDestination *destination, gboo
       mg_store_rollback (self);
       return FALSE;
     }
-  return mg_store_commit (self, error);
+  return commit_and_announce (self, error);
 }
 
 gboolean
@@ -318,5 +327,5 @@ mg_store_delete_destination (MgStore *self, const char *key, GError **error)
       g_set_error (error, MG_STORE_ERROR, MG_STORE_ERROR_NOT_FOUND, _("no destination %s"), key);
       return FALSE;
     }
-  return mg_store_commit (self, error);
+  return commit_and_announce (self, error);
 }

@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import ssl
 import subprocess
 import tempfile
@@ -17,6 +18,20 @@ import threading
 import time
 
 MEDIAGATED = os.environ.get("MEDIAGATED", "mediagated")
+def free_port(ip="127.0.0.1"):
+    """A port free for both UDP and TCP (SIP binds both)."""
+    while True:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u:
+            u.bind((ip, 0))
+            port = u.getsockname()[1]
+            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as t:
+                try:
+                    t.bind((ip, port))
+                except OSError:
+                    continue
+        return port
+
+
 READY = re.compile(r"ready: client https port (\d+), admin https port (\d+)")
 
 
@@ -42,6 +57,7 @@ class Daemon:
         self.log_dir = os.path.join(self.workdir, "log")
         self.config_path = os.path.join(self.workdir, "mediagate.conf")
         self.extra_config = extra_config
+        self.sip_port = free_port()
         self.proc = None
         self.log = []
         self.token = None
@@ -58,6 +74,7 @@ class Daemon:
                 "fqdn=mediagate.test\n"
                 "[client-listener]\naddress=127.0.0.1\nport=0\n"
                 "[admin-listener]\naddress=127.0.0.1\nport=0\n"
+                f"[sip]\naddress=127.0.0.1\nport={self.sip_port}\n"
                 + self.extra_config
             )
 

@@ -65,8 +65,10 @@ class Settings(unittest.TestCase):
         self.assertEqual(media["max_video_bitrate"], 500)
         sip = self.get("sip")
         self.assertEqual((sip["primary_uri"], sip["secondary_uri"]), ("", ""))
+        # the first start seeds local_port from the config file's [sip] port
         self.assertEqual((sip["transport"], sip["registration_expiry"], sip["local_port"]),
-                         ("udp", 600, 5060))
+                         ("udp", 600, self.d.sip_port))
+        self.assertEqual((sip["keepalive_interval"], sip["keepalive_max_missed"]), (10, 3))
         diag = self.get("diagnostics")
         self.assertEqual(set(diag["log_levels"]), {"server", "store", "http", "admin", "auth",
                                                    "tls", "config", "sip", "media", "cti"})

@@ -24,7 +24,8 @@ class Introspection(unittest.TestCase):
             config = Mediagate.Config.new_from_data(
                 f"[server]\ndata-dir={tmp}/data\nlog-dir={tmp}/log\n"
                 "[client-listener]\naddress=127.0.0.1\nport=0\n"
-                "[admin-listener]\nport=0\n", -1, None)
+                "[admin-listener]\nport=0\n"
+                "[sip]\naddress=127.0.0.1\nport=15999\n", -1, None)
             server = Mediagate.Server.new(config)
             self.assertTrue(server.start())
             self.assertGreater(server.get_client_port(), 0)
@@ -33,13 +34,15 @@ class Introspection(unittest.TestCase):
             self.assertGreaterEqual(server.get_store().get_schema_version(), 1)
             server.stop()
 
-    def test_settings_changed_signal_has_section_detail(self):
-        server = Mediagate.Server.new(None)
-        heard = []
-        server.connect("settings-changed::diagnostics", lambda s, section: heard.append(section))
-        server.emit_settings_changed("media")
-        server.emit_settings_changed("diagnostics")
-        self.assertEqual(heard, ["diagnostics"])
+    def test_store_changed_signal_has_detail(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            store = Mediagate.Store.open(os.path.join(tmp, "mediagate.db"))
+            heard = []
+            store.connect("changed::diagnostics", lambda s, what: heard.append(what))
+            store.set_setting("media", "{}")
+            store.set_setting("diagnostics", "{}")
+            store.emit_changed("extensions")
+            self.assertEqual(heard, ["diagnostics"])
 
     def test_turn_credential(self):
         username = Mediagate.turn_make_username(1700000600, "1000")
