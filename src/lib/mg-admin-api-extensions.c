@@ -14,16 +14,6 @@
 #define PAGE_DEFAULT 100
 #define PAGE_MAX 1000
 
-/* Extension errors are the client's: 400. Everything else maps as usual. */
-static void
-reply_error (MgApiRequest *req, const GError *error)
-{
-  if (error->domain == MG_EXTENSION_ERROR)
-    mg_api_request_reply_error (req, 400, "invalid_request", "%s", error->message);
-  else
-    mg_api_request_reply_gerror (req, error);
-}
-
 static gboolean
 parse_count (MgApiRequest *req, const char *name, guint fallback, guint max, guint *value)
 {
@@ -78,7 +68,7 @@ handle_list (MgApiRequest *req, gpointer user_data)
   items = mg_store_list_extensions (store, search, offset, limit, &total, &error);
   if (items == NULL)
     {
-      reply_error (req, error);
+      mg_api_request_reply_gerror (req, error);
       return;
     }
 
@@ -155,13 +145,13 @@ handle_add (MgApiRequest *req, gpointer user_data)
 
   if (body == NULL || !parse_add_body (body, &range, &template_, &increment, &error))
     {
-      reply_error (req, error);
+      mg_api_request_reply_gerror (req, error);
       return;
     }
   created = mg_store_add_extension_range (store, range, template_, increment, &error);
   if (created == 0)
     {
-      reply_error (req, error);
+      mg_api_request_reply_gerror (req, error);
       return;
     }
   reply = json_object_new ();
@@ -186,7 +176,7 @@ path_number (MgApiRequest *req)
   char *number = mg_extension_number_normalize (mg_api_request_get_param (req, "number"), &error);
 
   if (number == NULL)
-    reply_error (req, error);
+    mg_api_request_reply_gerror (req, error);
   return number;
 }
 
@@ -203,7 +193,7 @@ handle_get (MgApiRequest *req, gpointer user_data)
   extension = mg_store_get_extension (store, number, &error);
   if (extension == NULL)
     {
-      reply_error (req, error);
+      mg_api_request_reply_gerror (req, error);
       return;
     }
   reply_extension (req, extension);
@@ -225,14 +215,14 @@ handle_patch (MgApiRequest *req, gpointer user_data)
       || !mg_extension_apply_patch (extension, body, &error)
       || !mg_store_update_extension (store, extension, &error))
     {
-      reply_error (req, error);
+      mg_api_request_reply_gerror (req, error);
       return;
     }
   g_clear_object (&extension);
   extension = mg_store_get_extension (store, number, &error);
   if (extension == NULL)
     {
-      reply_error (req, error);
+      mg_api_request_reply_gerror (req, error);
       return;
     }
   reply_extension (req, extension);
@@ -249,7 +239,7 @@ handle_delete (MgApiRequest *req, gpointer user_data)
     return;
   if (!mg_store_delete_extension (store, number, &error))
     {
-      reply_error (req, error);
+      mg_api_request_reply_gerror (req, error);
       return;
     }
   g_info ("admin '%s' deleted extension %s", req->principal, number);
@@ -272,7 +262,7 @@ handle_delete_all (MgApiRequest *req, gpointer user_data)
     }
   if (!mg_store_delete_all_extensions (store, &deleted, &error))
     {
-      reply_error (req, error);
+      mg_api_request_reply_gerror (req, error);
       return;
     }
   g_info ("admin '%s' deleted all %u extensions", req->principal, deleted);
@@ -292,7 +282,7 @@ handle_export (MgApiRequest *req, gpointer user_data)
 
   if (items == NULL)
     {
-      reply_error (req, error);
+      mg_api_request_reply_gerror (req, error);
       return;
     }
   document = mg_extensions_document_build (items, ranges, g_get_real_time () / G_USEC_PER_SEC);
@@ -363,13 +353,13 @@ handle_import (MgApiRequest *req, gpointer user_data)
       if (bad_row >= 0)
         reply_bad_row (req, error, bad_row, bad_number);
       else
-        reply_error (req, error);
+        mg_api_request_reply_gerror (req, error);
       return;
     }
   if (!mg_store_import_extensions (store, items, ranges, mode, &created, &updated, &deleted,
                                    &error))
     {
-      reply_error (req, error);
+      mg_api_request_reply_gerror (req, error);
       return;
     }
   g_info ("admin '%s' imported extensions (%s): %u created, %u updated, %u deleted",

@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "mg-api-request-private.h"
+#include "mg-extension.h"
 #include "mg-store.h"
 
 G_DEFINE_QUARK (mg-api-error-quark, mg_api_error)
@@ -57,6 +58,11 @@ mg_api_error_to_http (const GError *error, const char **code)
         case MG_STORE_ERROR_SCHEMA:
           break;
         }
+    }
+  if (error->domain == MG_EXTENSION_ERROR)
+    {
+      *code = "invalid_request";
+      return 400;
     }
   if (error->domain == JSON_PARSER_ERROR)
     {

@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "mg-client-api-private.h"
+#include "mg-extension.h"
 #include "mg-rate-limiter-private.h"
 #include "mg-router-private.h"
 #include "mg-settings.h"
@@ -297,43 +298,6 @@ authenticate (MgApiRequest *req, gpointer user_data)
 
 /* A minimal read-only look at the extensions table (number, enabled): the
  * extensions module owns that table and its API. */
-static gboolean
-lookup_extension (MgStore *store, const char *number, gboolean *enabled, GError **error)
-{
-  g_autoptr (sqlite3_stmt) stmt = mg_store_prepare (store,
-                                                    "SELECT enabled FROM extensions WHERE number = ?",
-                                                    error);
-  int rc;
-
-  if (stmt == NULL)
-    return FALSE;
-  mg_store_bind_text (stmt, 1, number);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    {
-      *enabled = sqlite3_column_int (stmt, 0) != 0;
-      return TRUE;
-    }
-  if (rc == SQLITE_DONE)
-    g_set_error (error, MG_STORE_ERROR, MG_STORE_ERROR_NOT_FOUND, _("no extension %s"), number);
-  else
-    mg_store_set_error (store, error);
-  return FALSE;
-}
-
-static gboolean
-is_extension_number (const char *text)
-{
-  gsize len = text ? strlen (text) : 0;
-
-  if (len == 0 || len > 32)
-    return FALSE;
-  for (gsize i = 0; i < len; i++)
-    if (!g_ascii_isdigit (text[i]) && !(i == 0 && text[i] == '+' && len > 1))
-      return FALSE;
-  return TRUE;
-}
-
 /* The host the phone should connect to: the configured FQDN, else the host
  * the request was sent to (without its port). NULL if neither is usable. */
 static char *
@@ -451,7 +415,7 @@ handle_session (MgApiRequest *req, gpointer user_data)
   g_autoptr (GError) error = NULL;
   g_autofree char *host = NULL;
   const char *number;
-  gboolean enabled = FALSE;
+  g_autoptr (MgExtension) extension = NULL;
   JsonObject *body;
 
   body = mg_api_request_get_object (req, &error);
@@ -461,19 +425,20 @@ handle_session (MgApiRequest *req, gpointer user_data)
       return;
     }
   number = json_object_get_string_member_with_default (body, "extension", NULL);
-  if (json_object_get_size (body) != 1 || !is_extension_number (number))
+  if (json_object_get_size (body) != 1 || number == NULL || !mg_extension_number_is_valid (number))
     {
       mg_api_request_reply_error (req, 400, "invalid_request",
                                   _("give {\"extension\": \"<number>\"}: digits, optionally "
                                     "after a '+'"));
       return;
     }
-  if (!lookup_extension (self->store, number, &enabled, &error))
+  extension = mg_store_get_extension (self->store, number, &error);
+  if (extension == NULL)
     {
       mg_api_request_reply_gerror (req, error);
       return;
     }
-  if (!enabled)
+  if (!mg_extension_get_enabled (extension))
     {
       mg_api_request_reply_error (req, 409, "extension_disabled",
                                   _("extension %s is disabled; an admin must enable it first"),

@@ -116,12 +116,15 @@ class Daemon:
                 self.proc.kill()
                 self.proc.wait()
         rc = self.proc.returncode if self.proc else None
+        if self.proc and self.proc.stdout:
+            self.proc.stdout.close()
         self.proc = None
         return rc
 
     def kill9(self):
         self.proc.kill()
         self.proc.wait()
+        self.proc.stdout.close()
         self.proc = None
 
     def cleanup(self):
