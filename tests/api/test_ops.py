@@ -39,6 +39,33 @@ class LogFile(unittest.TestCase):
         finally:
             d.cleanup()
 
+    def test_log_level_changes_at_run_time_through_the_api(self):
+        d = Daemon().start()
+        try:
+            today = datetime.date.today().isoformat()
+            path = os.path.join(d.log_dir, f"mediagated-{today}.1.log")
+
+            def logins_logged():
+                with open(path) as f:
+                    return f.read().count("mediagate-admin: admin 'admin' logged in")
+            d.login()  # logged at info: below the default level
+            self.assertTrue(wait_for(lambda: "ready:" in open(path).read()))
+            self.assertEqual(logins_logged(), 0)
+
+            r = d.admin("PATCH", "/cms/api/v1/diagnostics", {"log_levels": {"admin": "info"}})
+            self.assertEqual(r.status, 200, r)
+            self.assertFalse(r.json["restart_required"])
+            d.login()
+            self.assertTrue(wait_for(lambda: logins_logged() == 1))
+
+            r = d.admin("PATCH", "/cms/api/v1/diagnostics", {"log_levels": {"admin": "message"}})
+            self.assertEqual(r.status, 200, r)
+            d.login()
+            time.sleep(0.3)
+            self.assertEqual(logins_logged(), 1)
+        finally:
+            d.cleanup()
+
     def test_unwritable_log_dir_stops_the_start_with_a_reason(self):
         work = tempfile.mkdtemp(prefix="mg-api-")
         try:
