@@ -16,6 +16,7 @@
 #include "mg-certificate.h"
 #include "mg-http-listener.h"
 #include "mg-sip-agent.h"
+#include "mg-sip-dialog.h"
 #include "mg-sip-registration.h"
 #include "mg-token-signer.h"
 #include "mg-turn.h"

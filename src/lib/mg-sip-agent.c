@@ -51,6 +51,7 @@ struct _MgSipAgent
 
   GHashTable *registrations; /* number -> MgSipRegistration */
   GHashTable *live;          /* MgSipRegistration* set: validates nua hmagic */
+  GHashTable *dialogs;       /* MgSipDialog* -> ref, until it ends */
 
   guint keepalive_interval;
   guint max_missed;
@@ -71,6 +72,7 @@ static GParamSpec *props[N_PROPS];
 
 enum {
   SIGNAL_REGISTRATION_CHANGED,
+  SIGNAL_INCOMING_CALL,
   N_SIGNALS
 };
 
@@ -95,6 +97,7 @@ mg_sip_agent_finalize (GObject *object)
   MgSipAgent *self = MG_SIP_AGENT (object);
 
   g_hash_table_unref (self->live);
+  g_hash_table_unref (self->dialogs);
   g_free (self->registrars[0]);
   g_free (self->registrars[1]);
   G_OBJECT_CLASS (mg_sip_agent_parent_class)->finalize (object);
@@ -166,6 +169,22 @@ mg_sip_agent_class_init (MgSipAgentClass *klass)
   signals[SIGNAL_REGISTRATION_CHANGED] =
     g_signal_new ("registration-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
                   NULL, NULL, G_TYPE_NONE, 1, MG_TYPE_SIP_REGISTRATION);
+
+  /**
+   * MgSipAgent::incoming-call:
+   * @self: the agent
+   * @dialog: the inbound call, for one of the agent's extensions
+   *
+   * An INVITE arrived for an extension. A handler that takes the call (rings
+   * a phone, answers or rejects it) returns %TRUE and keeps a reference to
+   * @dialog; when no handler takes it the caller gets 480.
+   *
+   * Returns: whether a handler took the call
+   */
+  signals[SIGNAL_INCOMING_CALL] =
+    g_signal_new ("incoming-call", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  g_signal_accumulator_true_handled, NULL, NULL, G_TYPE_BOOLEAN, 1,
+                  MG_TYPE_SIP_DIALOG);
 }
 
 static void
@@ -173,6 +192,7 @@ mg_sip_agent_init (MgSipAgent *self)
 {
   self->registrations = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->live = g_hash_table_new (NULL, NULL);
+  self->dialogs = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
   self->expiry = 600;
   self->keepalive_interval = 10;
   self->max_missed = 3;
@@ -282,25 +302,48 @@ restart_probe (MgSipAgent *self)
     self->probe_id = g_timeout_add_seconds (self->keepalive_interval, on_probe_tick, self);
 }
 
-/* An INVITE for an extension: no phone can take calls yet at this layer, so
- * a known extension is "temporarily unavailable" and anything else unknown. */
 static void
-handle_invite (MgSipAgent *self, nua_handle_t *nh, const sip_t *sip)
+on_dialog_ended (MgSipDialog *dialog, guint status, const char *reason, gboolean by_remote,
+                 MgSipAgent *self)
+{
+  g_signal_handlers_disconnect_by_func (dialog, on_dialog_ended, self);
+  g_hash_table_remove (self->dialogs, dialog);
+}
+
+static void
+track_dialog (MgSipAgent *self, MgSipDialog *dialog)
+{
+  g_hash_table_add (self->dialogs, dialog);
+  g_signal_connect (dialog, "ended", G_CALLBACK (on_dialog_ended), self);
+}
+
+/* A new INVITE: an unknown number gets 404; an extension's call goes to
+ * whoever takes it (MgSipAgent::incoming-call), else 480. */
+static void
+handle_new_invite (MgSipAgent *self, nua_handle_t *nh, const sip_t *sip)
 {
   const char *user = NULL;
+  MgSipRegistration *registration;
+  MgSipDialog *dialog;
+  gboolean taken = FALSE;
 
   if (sip != NULL && sip->sip_request != NULL)
     user = sip->sip_request->rq_url->url_user;
-  if (user != NULL && g_hash_table_contains (self->registrations, user))
-    {
-      g_info ("INVITE for extension %s: no phone connected", user);
-      nua_respond (nh, SIP_480_TEMPORARILY_UNAVAILABLE, TAG_END ());
-    }
-  else
+  registration = user ? g_hash_table_lookup (self->registrations, user) : NULL;
+  if (registration == NULL)
     {
       g_info ("INVITE for unknown number %s", user ? user : "(none)");
       nua_respond (nh, SIP_404_NOT_FOUND, TAG_END ());
+      return;
     }
+
+  dialog = mg_sip_dialog_new_inbound (nh, mg_sip_registration_get_account (registration), sip);
+  track_dialog (self, dialog);
+  g_info ("INVITE for extension %s from %s", user,
+          mg_sip_dialog_get_remote_number (dialog) ? mg_sip_dialog_get_remote_number (dialog) : "?");
+  g_signal_emit (self, signals[SIGNAL_INCOMING_CALL], 0, dialog, &taken);
+  if (!taken)
+    mg_sip_dialog_reject (dialog, 480, "Temporarily Unavailable");
 }
 
 static void
@@ -326,9 +369,28 @@ on_nua_event (nua_event_t event, int status, char const *phrase, nua_t *nua, nua
         handle_probe_answer (self, status);
       break;
     case nua_i_invite:
-      handle_invite (self, nh, sip);
+      if (hmagic != NULL && g_hash_table_contains (self->dialogs, hmagic))
+        mg_sip_dialog_handle_event (hmagic, event, status, phrase, sip, tags);
+      else
+        handle_new_invite (self, nh, sip);
+      break;
+    case nua_r_invite:
+    case nua_i_info:
+    case nua_i_cancel:
+    case nua_i_bye:
+    case nua_i_ack:
+    case nua_r_bye:
+    case nua_r_cancel:
+    case nua_r_info:
+      if (hmagic != NULL && g_hash_table_contains (self->dialogs, hmagic))
+        mg_sip_dialog_handle_event (hmagic, event, status, phrase, sip, tags);
       break;
     case nua_i_state:
+      if (hmagic != NULL && g_hash_table_contains (self->dialogs, hmagic))
+        {
+          mg_sip_dialog_handle_event (hmagic, event, status, phrase, sip, tags);
+          break;
+        }
       {
         int state = nua_callstate_init;
 
@@ -420,6 +482,17 @@ mg_sip_agent_start (MgSipAgent *self, const char *address, guint port, GError **
   return TRUE;
 }
 
+static void
+detach_dialogs (MgSipAgent *self)
+{
+  GList *dialogs = g_hash_table_get_keys (self->dialogs);
+
+  for (GList *l = dialogs; l != NULL; l = l->next)
+    mg_sip_dialog_detach (l->data);
+  g_list_free (dialogs);
+  g_hash_table_remove_all (self->dialogs);
+}
+
 /**
  * mg_sip_agent_stop:
  * @self: an agent
@@ -458,6 +531,7 @@ mg_sip_agent_stop (MgSipAgent *self)
     }
   g_hash_table_remove_all (self->live);
   g_hash_table_remove_all (self->registrations);
+  detach_dialogs (self);
 
   if (!self->shutdown_done)
     {
@@ -708,4 +782,83 @@ mg_sip_agent_count_registered (MgSipAgent *self)
   while (g_hash_table_iter_next (&iter, NULL, &value))
     count += mg_sip_registration_get_state (value) == MG_SIP_REGISTRATION_STATE_REGISTERED;
   return count;
+}
+
+/* "sip:user@host:port;params" of the active registrar -> "host:port" */
+static char *
+active_hostport (MgSipAgent *self)
+{
+  const char *registrar = self->registrars[self->active];
+  const char *start = strchr (registrar, ':') + 1;
+  const char *at = strchr (start, '@');
+
+  if (at != NULL)
+    start = at + 1;
+  return g_strndup (start, strcspn (start, ";?>"));
+}
+
+static gboolean
+is_dialable (const char *to)
+{
+  if (to == NULL || *to == '\0' || strlen (to) > 64)
+    return FALSE;
+  for (const char *p = to; *p; p++)
+    if (!g_ascii_isalnum (*p) && !strchr ("+*#._-", *p))
+      return FALSE;
+  return TRUE;
+}
+
+/**
+ * mg_sip_agent_call:
+ * @self: an agent
+ * @from_number: the calling extension (its digest credentials answer challenges)
+ * @to: the number (or user) to call: letters, digits, `+`, `*`, `#`, `.`, `_`, `-`
+ * @sdp: our SDP offer
+ * @error: return location for a #GError
+ *
+ * Sends an INVITE to @to through the active SIP platform, as @from_number.
+ *
+ * Returns: (transfer full): the new dialog, or %NULL with @error set
+ */
+MgSipDialog *
+mg_sip_agent_call (MgSipAgent *self, const char *from_number, const char *to, const char *sdp,
+                   GError **error)
+{
+  MgSipRegistration *registration;
+  g_autofree char *hostport = NULL;
+  g_autofree char *from_aor = NULL;
+  g_autofree char *to_uri = NULL;
+  MgSipDialog *dialog;
+
+  g_return_val_if_fail (MG_IS_SIP_AGENT (self), NULL);
+  g_return_val_if_fail (sdp != NULL, NULL);
+
+  registration = from_number ? g_hash_table_lookup (self->registrations, from_number) : NULL;
+  if (registration == NULL)
+    {
+      g_set_error (error, MG_SIP_ERROR, MG_SIP_ERROR_INVALID, _("%s is not a SIP extension here"),
+                   from_number ? from_number : "(none)");
+      return NULL;
+    }
+  if (!is_dialable (to))
+    {
+      g_set_error (error, MG_SIP_ERROR, MG_SIP_ERROR_INVALID,
+                   _("cannot dial \"%s\": use letters, digits and + * # . _ -"), to ? to : "");
+      return NULL;
+    }
+  if (self->nua == NULL || self->registrars[0] == NULL)
+    {
+      g_set_error (error, MG_SIP_ERROR, MG_SIP_ERROR_NO_PLATFORM,
+                   _("no SIP platform is configured"));
+      return NULL;
+    }
+
+  hostport = active_hostport (self);
+  from_aor = g_strdup_printf ("sip:%s@%s", from_number, hostport);
+  to_uri = g_strdup_printf ("sip:%s@%s", to, hostport);
+  dialog = mg_sip_dialog_new_outbound (self->nua, mg_sip_registration_get_account (registration),
+                                       from_aor, to_uri, sdp);
+  track_dialog (self, g_object_ref (dialog));
+  g_info ("call %s -> %s", from_number, to_uri);
+  return dialog;
 }

@@ -7,6 +7,7 @@
 
 #include <glib-object.h>
 
+#include "mg-sip-dialog.h"
 #include "mg-sip-registration.h"
 
 G_BEGIN_DECLS
@@ -22,13 +23,15 @@ GQuark mg_sip_error_quark (void);
 /**
  * MgSipError:
  * @MG_SIP_ERROR_FAILED: the SIP stack could not start
- * @MG_SIP_ERROR_INVALID: a SIP URI or address is not valid
+ * @MG_SIP_ERROR_INVALID: a SIP URI, address or number is not valid
+ * @MG_SIP_ERROR_NO_PLATFORM: no SIP platform is configured (the embedded default)
  *
  * Errors of [class@Mg.SipAgent].
  */
 typedef enum {
   MG_SIP_ERROR_FAILED,
   MG_SIP_ERROR_INVALID,
+  MG_SIP_ERROR_NO_PLATFORM,
 } MgSipError;
 
 #define MG_TYPE_SIP_AGENT (mg_sip_agent_get_type ())
@@ -64,5 +67,10 @@ MgSipRegistration *mg_sip_agent_lookup_registration (MgSipAgent *self,
 GPtrArray         *mg_sip_agent_dup_registrations   (MgSipAgent *self);
 const char        *mg_sip_agent_get_active_registrar (MgSipAgent *self);
 guint              mg_sip_agent_count_registered    (MgSipAgent *self);
+MgSipDialog       *mg_sip_agent_call                (MgSipAgent *self,
+                                                     const char *from_number,
+                                                     const char *to,
+                                                     const char *sdp,
+                                                     GError    **error);
 
 G_END_DECLS

@@ -5,6 +5,7 @@
 #include <sofia-sip/sip_header.h>
 #include <sofia-sip/su_glib.h>
 
+#include "mg-sip-dialog.h"
 #include "mg-sip-registration.h"
 
 G_BEGIN_DECLS
@@ -39,5 +40,29 @@ gboolean           mg_sip_registration_owns_handle (MgSipRegistration *self,
 void               mg_sip_registration_set_retry_limits (MgSipRegistration *self,
                                                          guint              first_retry,
                                                          guint              max_retry);
+
+G_END_DECLS
+
+G_BEGIN_DECLS
+
+const MgSipAccount *mg_sip_registration_get_account (MgSipRegistration *self);
+
+MgSipDialog *mg_sip_dialog_new_outbound (nua_t              *nua,
+                                         const MgSipAccount *account,
+                                         const char         *from_aor,
+                                         const char         *to_uri,
+                                         const char         *sdp);
+MgSipDialog *mg_sip_dialog_new_inbound  (nua_handle_t       *nh,
+                                         const MgSipAccount *account,
+                                         const sip_t        *sip);
+void         mg_sip_dialog_detach       (MgSipDialog *self);
+gboolean     mg_sip_dialog_owns_handle  (MgSipDialog  *self,
+                                         nua_handle_t *nh);
+void         mg_sip_dialog_handle_event (MgSipDialog *self,
+                                         nua_event_t  event,
+                                         int          status,
+                                         const char  *phrase,
+                                         const sip_t *sip,
+                                         tagi_t       tags[]);
 
 G_END_DECLS

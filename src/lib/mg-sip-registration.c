@@ -502,3 +502,15 @@ mg_sip_registration_state_to_string (MgSipRegistrationState state)
     }
   return "unknown";
 }
+
+/**
+ * mg_sip_registration_get_account: (skip)
+ * @self: a registration
+ *
+ * Returns: the extension's SIP account (with its digest credentials)
+ */
+const MgSipAccount *
+mg_sip_registration_get_account (MgSipRegistration *self)
+{
+  return &self->account;
+}

@@ -84,6 +84,102 @@ class Registration(unittest.TestCase):
             self.assertEqual(sipp_invite(self.port, number, spin), code, number)
 
 
+def plain_sdp(port, direction="sendrecv"):
+    return ("v=0\r\no=mediagate 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\n"
+            f"t=0 0\r\nm=audio {port} RTP/AVP 0 101\r\na=rtpmap:0 PCMU/8000\r\n"
+            f"a=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-15\r\na={direction}\r\n")
+
+
+class Calls(unittest.TestCase):
+    """SIP dialogs of an extension with baresip through Kamailio (no media here)."""
+
+    def setUp(self):
+        Mediagate.init()
+        self.kam = Kamailio({"1000": "p1000", "bob": "bobpw"}).start()
+        self.agent = Mediagate.SipAgent.new()
+        self.assertTrue(self.agent.start("127.0.0.1", free_udp_port()))
+        self.agent.set_platform(self.kam.uri, None, 600)
+        self.reg = self.agent.add_account("1000", None, "p1000", None, "Agent 1000")
+        self.assertTrue(spin(lambda: self.reg.get_state() == State.REGISTERED))
+        self.bob = Baresip("bob", "bobpw", f"{self.kam.ip}:{self.kam.port}").start()
+        self.assertTrue(spin(self.bob.registered, 10))
+        self.ended = []
+
+    def tearDown(self):
+        self.bob.cleanup()
+        self.agent.stop()
+        self.kam.cleanup()
+
+    def watch(self, dialog):
+        dialog.connect("ended", lambda d, status, reason, remote:
+                       self.ended.append((status, reason, remote)))
+
+    def test_inbound_call_rings_answers_and_remote_hangup(self):
+        dialogs = []
+
+        def on_incoming(agent, dialog):
+            dialogs.append(dialog)
+            self.watch(dialog)
+            dialog.ring()
+            return True
+        self.agent.connect("incoming-call", on_incoming)
+        self.bob.command("dial", f"sip:1000@{self.kam.ip}:{self.kam.port}")
+        self.assertTrue(spin(lambda: dialogs, 10))
+        dialog = dialogs[0]
+        self.assertEqual(dialog.get_remote_number(), "bob")
+        self.assertIn("m=audio", dialog.get_remote_sdp())
+        self.assertTrue(spin(lambda: "CALL_RINGING" in self.bob.event_types(), 5))
+
+        confirmed = []
+        dialog.connect("confirmed", lambda d: confirmed.append(True))
+        dialog.answer(plain_sdp(free_udp_port()))
+        self.assertTrue(spin(lambda: "CALL_ESTABLISHED" in self.bob.event_types(), 5))
+        self.assertTrue(spin(lambda: confirmed, 5))
+        self.assertEqual(dialog.get_state(), Mediagate.SipDialogState.CONFIRMED)
+
+        # hold from the far end arrives as a re-offer we answer
+        offers = []
+        dialog.connect("reoffered", lambda d, sdp: offers.append(sdp))
+        self.bob.command("hold")
+        self.assertTrue(spin(lambda: offers, 5))
+        self.assertIn("a=sendonly", offers[0])
+        dialog.accept_reinvite(plain_sdp(free_udp_port(), "recvonly"))
+        spin(lambda: False, 0.5)
+        self.assertEqual(self.ended, [])
+
+        self.bob.command("hangup")
+        self.assertTrue(spin(lambda: self.ended, 5))
+        self.assertEqual(self.ended, [(0, None, True)])
+
+    def test_outbound_call_with_digest_auth_and_local_hangup(self):
+        dialog = self.agent.call("1000", "bob", plain_sdp(free_udp_port()))
+        self.watch(dialog)
+        answered = []
+        dialog.connect("answered", lambda d, sdp: answered.append(sdp))
+        self.assertTrue(spin(lambda: answered, 10))
+        self.assertIn("m=audio", answered[0])
+        self.assertTrue(spin(lambda: "CALL_ESTABLISHED" in self.bob.event_types(), 5))
+        # Kamailio challenged the INVITE and got our credentials
+        self.assertGreaterEqual(len(self.kam.requests("INVITE")), 2)
+        dialog.hangup()
+        self.assertTrue(spin(lambda: "CALL_CLOSED" in self.bob.event_types(), 5))
+        self.assertTrue(spin(lambda: self.ended, 5))
+        self.assertEqual(self.ended[0][2], False)
+
+    def test_outbound_failure_reports_status(self):
+        dialog = self.agent.call("1000", "4711", plain_sdp(free_udp_port()))
+        self.watch(dialog)
+        self.assertTrue(spin(lambda: self.ended, 10))
+        self.assertEqual(self.ended[0][:2], (404, "Not Found"))
+
+    def test_bad_dial_strings_are_refused(self):
+        for to in ("", "bob; drop", "sip:evil@elsewhere", "1" * 80):
+            with self.assertRaises(GLib.Error):
+                self.agent.call("1000", to, plain_sdp(4000))
+        with self.assertRaises(GLib.Error):
+            self.agent.call("9999", "2000", plain_sdp(4000))
+
+
 class Failover(unittest.TestCase):
     def setUp(self):
         Mediagate.init()
