@@ -15,6 +15,8 @@
 #include "mg-admin-api.h"
 #include "mg-certificate.h"
 #include "mg-http-listener.h"
+#include "mg-phone-hub.h"
+#include "mg-phone-session.h"
 #include "mg-sip-agent.h"
 #include "mg-sip-dialog.h"
 #include "mg-sip-registration.h"

@@ -15,7 +15,7 @@
 #include "mg-settings.h"
 #include "mg-store-clients-private.h"
 #include "mg-store-private.h"
-#include "mg-turn.h"
+#include "mg-turn-private.h"
 
 /**
  * MgClientApi:
@@ -323,83 +323,17 @@ public_host (MgClientApi *self, MgApiRequest *req)
   return g_strndup (host, end - host);
 }
 
-/* "ip:port/UDP" -> "turn:ip:port?transport=udp" (TLS: "turns:…?transport=tcp"),
- * with @host in place of the address when given. */
-static char *
-turn_url (const char *transport_address, const char *host)
-{
-  const char *slash = strrchr (transport_address, '/');
-  const char *colon = slash ? g_strrstr_len (transport_address, slash - transport_address, ":")
-                            : NULL;
-  g_autofree char *address = NULL;
-  g_autofree char *port = NULL;
-  gboolean tls, udp;
-
-  if (slash == NULL || colon == NULL)
-    return NULL;
-  address = g_strndup (transport_address, colon - transport_address);
-  port = g_strndup (colon + 1, slash - colon - 1);
-  tls = g_str_equal (slash + 1, "TLS");
-  udp = g_str_equal (slash + 1, "UDP");
-  return g_strdup_printf ("%s:%s:%s?transport=%s", tls ? "turns" : "turn", host ? host : address,
-                          port, udp ? "udp" : "tcp");
-}
-
-static void
-add_url (JsonArray *urls, const char *transport_address, const char *host)
-{
-  g_autofree char *url = turn_url (transport_address, host);
-
-  if (url != NULL)
-    json_array_add_string_element (urls, url);
-}
-
-/* The TURN server entry for @number, or NULL when TURN is off. External
- * FQDNs, when set, replace the addresses (a TLS client checks the name). */
-static JsonObject *
-turn_server (MgClientApi *self, const char *number)
-{
-  g_autoptr (JsonObject) turn = mg_settings_load (self->store, "turn");
-  g_auto (GStrv) transports = mg_settings_dup_strv (turn, "transport_addresses");
-  g_auto (GStrv) externals = mg_settings_dup_strv (turn, "external_addresses");
-  g_autofree char *username = NULL;
-  g_autofree char *credential = NULL;
-  JsonObject *server;
-  JsonArray *urls;
-
-  if (!mg_settings_get_bool (turn, "enabled") || transports[0] == NULL)
-    return NULL;
-  urls = json_array_new ();
-  for (guint i = 0; transports[i] != NULL; i++)
-    {
-      if (externals[0] == NULL)
-        add_url (urls, transports[i], NULL);
-      for (guint j = 0; externals[j] != NULL; j++)
-        add_url (urls, transports[i], externals[j]);
-    }
-  username = mg_turn_make_username (now_seconds () + mg_settings_get_int (turn, "ttl"), number);
-  credential = mg_turn_make_credential (mg_settings_get_string (turn, "shared_secret"), username);
-  server = json_object_new ();
-  json_object_set_array_member (server, "urls", urls);
-  json_object_set_string_member (server, "username", username);
-  json_object_set_string_member (server, "credential", credential);
-  return server;
-}
-
 static void
 reply_session (MgClientApi *self, MgApiRequest *req, const char *number, const char *host)
 {
   g_autoptr (JsonObject) reply = json_object_new ();
   g_autofree char *token = NULL;
   g_autofree char *url = NULL;
-  JsonArray *ice_servers = json_array_new ();
-  JsonObject *turn = turn_server (self, number);
+  JsonArray *ice_servers = mg_turn_dup_ice_servers (self->store, number);
 
   token = mg_token_signer_sign (self->signer, "session", number,
                                 now_seconds () + SESSION_TOKEN_SECONDS);
   url = g_strdup_printf ("wss://%s:%u/webkit/ws", host, mg_server_get_client_port (self->server));
-  if (turn != NULL)
-    json_array_add_object_element (ice_servers, turn);
   json_object_set_string_member (reply, "session_token", token);
   json_object_set_int_member (reply, "expires_in", SESSION_TOKEN_SECONDS);
   json_object_set_string_member (reply, "extension", number);

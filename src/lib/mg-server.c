@@ -15,6 +15,7 @@
 #include "mg-client-api-private.h"
 #include "mg-crypto-private.h"
 #include "mg-http-listener.h"
+#include "mg-phone-hub-private.h"
 #include "mg-server.h"
 #include "mg-settings.h"
 #include "mg-sip-agent.h"
@@ -51,6 +52,7 @@ struct _MgServer
   MgLog *log;
   MgSipAgent *sip_agent;
   MgSipProvisioner *sip_provisioner;
+  MgPhoneHub *phone_hub;
 };
 
 enum {
@@ -78,6 +80,7 @@ mg_server_dispose (GObject *object)
   g_clear_object (&self->store);
   g_clear_object (&self->config);
   g_clear_object (&self->log);
+  g_clear_object (&self->phone_hub);
   g_clear_object (&self->sip_provisioner);
   g_clear_object (&self->sip_agent);
 
@@ -302,6 +305,8 @@ on_admin_healthz (SoupServer *server, SoupServerMessage *msg, const char *path, 
   json_object_set_int_member (object, "uptime", mg_server_get_uptime (self));
   json_object_set_int_member (object, "registrations",
                               self->sip_agent ? mg_sip_agent_count_registered (self->sip_agent) : 0);
+  json_object_set_int_member (object, "phones",
+                              self->phone_hub ? mg_phone_hub_count (self->phone_hub) : 0);
   json_object_set_int_member (object, "calls", 0);
   reply_health (msg, object);
 }
@@ -340,6 +345,8 @@ start_listeners (MgServer *self, GError **error)
     mg_admin_api_attach (self->admin_api, self->client);
   self->client_api = mg_client_api_new (self, self->store, self->signer);
   mg_client_api_attach (self->client_api, self->client);
+  self->phone_hub = mg_phone_hub_new (self->store, self->signer, self->sip_agent);
+  mg_phone_hub_attach (self->phone_hub, self->client);
   return TRUE;
 }
 
@@ -625,4 +632,17 @@ mg_server_get_sip_agent (MgServer *self)
 {
   g_return_val_if_fail (MG_IS_SERVER (self), NULL);
   return self->sip_agent;
+}
+
+/**
+ * mg_server_get_phone_hub:
+ * @self: a server
+ *
+ * Returns: (transfer none) (nullable): where browser phones connect, once started
+ */
+MgPhoneHub *
+mg_server_get_phone_hub (MgServer *self)
+{
+  g_return_val_if_fail (MG_IS_SERVER (self), NULL);
+  return self->phone_hub;
 }

@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 
 #include "mg-config.h"
+#include "mg-phone-hub.h"
 #include "mg-sip-agent.h"
 #include "mg-log.h"
 #include "mg-store.h"
@@ -36,5 +37,6 @@ void         mg_server_set_log           (MgServer *self,
 MgLog       *mg_server_get_log           (MgServer *self);
 
 MgSipAgent  *mg_server_get_sip_agent     (MgServer *self);
+MgPhoneHub  *mg_server_get_phone_hub     (MgServer *self);
 
 G_END_DECLS

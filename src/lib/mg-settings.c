@@ -79,6 +79,7 @@ static const KeySpec media_keys[] = {
     "[\"opus\",\"G722\",\"PCMU\",\"PCMA\",\"telephone-event\"]", audio_codecs },
   { "video_codecs", KEY_CHOICE_LIST, 0, 0, "[\"VP8\",\"VP9\",\"H264\"]", video_codecs },
   { "max_video_bitrate", KEY_INT, 32, 100000, "500" },
+  { "max_webrtc_sessions", KEY_INT, 1, 100000, "300" },
 };
 
 static const KeySpec sip_keys[] = {
