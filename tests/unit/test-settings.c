@@ -304,7 +304,7 @@ test_normalize (void)
   g_assert_cmpint (mg_settings_get_int (b, "max_video_bitrate"), ==, 900);
   g_assert_cmpstr (mg_settings_get_string (b, "sip_srtp"), ==, "none");
   g_assert_false (json_object_has_member (b, "gone"));
-  g_assert_cmpint (json_object_get_size (c), ==, 4);
+  g_assert_cmpint (json_object_get_size (c), ==, 5);
 }
 
 int
