@@ -283,7 +283,6 @@ export async function startServer () {
     let file = null;
     if (url.pathname.startsWith('/webkit/')) file = join(webDir, normalize(url.pathname.slice(8) || 'index.html'));
     else if (url.pathname.startsWith('/test/')) file = join(here, normalize(url.pathname.slice(6)));
-    if (url.pathname.endsWith('/')) file = file && join(file, 'index.html');
     if (!file || !file.startsWith(url.pathname.startsWith('/test/') ? here : webDir) || !existsSync(file)) {
       res.writeHead(404).end('not found');
       return;
