@@ -467,6 +467,7 @@ class PhoneApp {
 
   render (view) {
     const { call, li } = view;
+    if (call.state === 'ended') return; // endCall() removes it, minding the focus
     const q = (sel) => li.querySelector(sel);
     q('.call-party').textContent = this.party(call);
     const s = call.state;
@@ -477,7 +478,7 @@ class PhoneApp {
     const live = s === 'connected' || s === 'held';
     q('.answer').hidden = s !== 'incoming';
     q('.decline').hidden = s !== 'incoming';
-    q('.hangup').hidden = s === 'incoming' || s === 'ended';
+    q('.hangup').hidden = s === 'incoming';
     q('.hold').hidden = !live;
     q('.mute').hidden = !live && s !== 'dialing' && s !== 'ringing' && s !== 'progress';
     q('.hold').setAttribute('aria-pressed', String(call.held));

@@ -104,3 +104,7 @@ test('mediagate-phone.js against the fake server', { skip }, async (t) => {
     assert.equal(sent.filter((e) => e.msg.type === 'call' && !/^\+?[0-9*#]+$/.test(e.msg.to)).length, 0);
   });
 });
+
+test('the agent phone page, driven like a person would', { skip }, async (t) => {
+  await runPage(t, '/test/app-test.html');
+});
