@@ -335,6 +335,7 @@ export class MediagatePhone extends EventTarget {
     this._orphans = new Map();
     this._keepAliveTimer = null;
     this._closing = false;
+    this._epoch = 0; // bumped by connect() and disconnect(): stale resume loops stop
   }
 
   /**
@@ -350,10 +351,11 @@ export class MediagatePhone extends EventTarget {
     if (this.state !== 'disconnected') throw new MediagateError('invalid_state', 'already connected');
     this._creds = token ? { url, token } : { url, extension: String(extension), password };
     this._closing = false;
+    this._epoch++;
     this.sessionId = null;
     this._setState('connecting');
     try {
-      const reg = await this._open();
+      const { reg } = await this._open();
       this._onRegistered(reg);
       return reg;
     } catch (err) {
@@ -374,6 +376,7 @@ export class MediagatePhone extends EventTarget {
     const hangups = [...this.calls.values()].map((c) => c.hangup().catch(() => {}));
     await Promise.race([Promise.all(hangups), new Promise((r) => setTimeout(r, 1000))]);
     this._closing = true;
+    this._epoch++;
     const ws = this._ws;
     this._ws = null;
     if (ws) ws.close(1000, 'bye');
@@ -449,7 +452,7 @@ export class MediagatePhone extends EventTarget {
     emit(this, 'statechange', { state, ...detail });
   }
 
-  // Opens a socket, authenticates, resolves with `registered`.
+  // Opens a socket, authenticates, resolves with `registered` and the socket.
   _open () {
     return new Promise((resolve, reject) => {
       let ws;
@@ -480,7 +483,7 @@ export class MediagatePhone extends EventTarget {
         if (!registered) {
           if (msg.type === 'registered') {
             registered = true;
-            resolve(msg);
+            resolve({ reg: msg, ws });
           } else if (msg.type === 'error') {
             refusal = new MediagateError(msg.code || 'unauthorized', msg.message || '');
           }
@@ -531,14 +534,20 @@ export class MediagatePhone extends EventTarget {
   // Reconnects with `resume` until the server's grace period runs out.
   async _resume () {
     this._setState('reconnecting');
+    const epoch = this._epoch;
+    const stale = () => this._closing || this._epoch !== epoch;
     const deadline = Date.now() + this.gracePeriod * 1000;
-    for (let attempt = 0; !this._closing; attempt++) {
+    for (let attempt = 0; !stale(); attempt++) {
       const delay = RESUME_DELAYS_MS[Math.min(attempt, RESUME_DELAYS_MS.length - 1)];
       if (Date.now() + delay >= deadline) break;
       await new Promise((r) => setTimeout(r, delay));
-      if (this._closing) return;
+      if (stale()) return;
       try {
-        const reg = await this._open();
+        const { reg, ws } = await this._open();
+        if (stale()) {
+          ws.close(1000, 'bye');
+          return;
+        }
         const live = new Set((reg.calls || []).map((c) => (typeof c === 'string' ? c : c && c.call_id)));
         for (const call of [...this.calls.values()])
           if (!live.has(call.id)) call._end({ cause: 'connection_lost', sip_status: null, reason: null });
@@ -546,13 +555,14 @@ export class MediagatePhone extends EventTarget {
         emit(this, 'resumed', { registered: reg });
         return;
       } catch (err) {
+        if (stale()) return;
         if (err.code !== 'connection_failed') {
           this._shutdown(err);
           return;
         }
       }
     }
-    if (!this._closing) this._shutdown(new MediagateError('connection_lost', 'could not reconnect in time'));
+    if (!stale()) this._shutdown(new MediagateError('connection_lost', 'could not reconnect in time'));
   }
 
   _shutdown (error) {

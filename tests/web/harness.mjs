@@ -124,6 +124,7 @@ export class FakeMediagate {
     this.sessions = new Map(); // session_id -> {extension, calls: Map}
     this.phone = null; // the live phone connection
     this.callSeq = 0;
+    this.downUntil = 0;
   }
 
   attach (ws) {
@@ -249,6 +250,10 @@ export class FakeMediagate {
         return {};
       }
       case 'drop': s.ws.drop(); return {};
+      case 'down': // drop the phone and refuse new phone sockets for `ms`
+        this.downUntil = Date.now() + cmd.ms;
+        s.ws.drop();
+        return {};
       case 'forget': s.calls.clear(); return {};
       case 'log': return { log: this.log };
       default: return { error: 'unknown op' };
@@ -292,7 +297,8 @@ export async function startServer () {
   });
   server.on('upgrade', (req, socket) => {
     const ws = acceptUpgrade(req, socket);
-    if (req.url.startsWith('/webkit/ws')) fake.attach(ws);
+    if (req.url.startsWith('/webkit/ws') && fake.downUntil > Date.now()) socket.destroy();
+    else if (req.url.startsWith('/webkit/ws')) fake.attach(ws);
     else if (req.url.startsWith('/ctl')) ws.onmessage = (text) => { const c = JSON.parse(text); ws.send({ seq: c.seq, ...fake.control(c) }); };
     else ws.close(1008, 'no such path');
   });

@@ -251,6 +251,22 @@ async function run () {
     assert(phone.state === 'connected', 'phone reconnected');
   });
 
+  await step('no server within the grace period: calls end, the phone disconnects', async () => {
+    const c = await connectedCall(phone);
+    const ended = waitEvent(c, 'ended', 8000);
+    const gone = waitEvent(phone, 'disconnected', 8000);
+    const t0 = Date.now();
+    await ctl({ op: 'down', ms: 4000 });
+    assert((await ended).detail.cause === 'connection_lost', 'connection_lost');
+    const err = (await gone).detail.error;
+    assert(err instanceof MediagateError && err.code === 'connection_lost', 'disconnected with connection_lost');
+    const took = Date.now() - t0;
+    assert(took >= 1500 && took <= 3500, `gave up within the 3 s grace period (${took} ms)`);
+    assert(phone.state === 'disconnected' && phone.calls.size === 0, 'nothing left');
+    await new Promise((r) => setTimeout(r, Math.max(0, t0 + 4200 - Date.now()))); // the server is back
+    await phone.connect({ url: WS_URL, token: 'good-token' });
+  });
+
   await step('disconnect', async () => {
     await phone.disconnect();
     assert(phone.state === 'disconnected' && phone.calls.size === 0, 'disconnected');

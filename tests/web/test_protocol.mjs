@@ -69,7 +69,7 @@ test('mediagate-phone.js against the fake server', { skip }, async (t) => {
   await t.test('wire: every server offer got one answer for its call', () => {
     const offers = log.filter((e) => e.dir === 'out' && e.msg.type === 'sdp').map((e) => e.msg.call_id);
     const answers = log.filter((e) => e.dir === 'in' && e.msg.type === 'sdp');
-    assert.equal(offers.length, 3, 'offers were sent');
+    assert.equal(offers.length, 4, 'offers were sent');
     for (const a of answers) {
       assert.equal(a.msg.sdp.type, 'answer');
       assert.match(a.msg.sdp.sdp, /^v=0\r\n/);
