@@ -13,9 +13,10 @@ build_pkgs="meson ninja-build pkg-config gcc libc6-dev gettext
   gobject-introspection libgirepository1.0-dev gir1.2-glib-2.0
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
   gstreamer1.0-nice gstreamer1.0-tools ca-certificates"
-# unit and api suites, and the real peers of the e2e suite
-test_pkgs="python3 python3-gi gir1.2-json-1.0 gir1.2-soup-3.0 gnutls-bin sqlite3 curl systemd flatpak-builder clang-format
-  kamailio baresip sip-tester sox tcpdump iproute2"
+# unit and api suites, the real peers of the e2e suite, and the browser phone
+# tests (node runs them; chromium is the browser)
+test_pkgs="python3 python3-gi gir1.2-json-1.0 gir1.2-soup-3.0 gnutls-bin sqlite3 curl systemd
+  flatpak-builder clang-format kamailio baresip sip-tester sox tcpdump iproute2 nodejs chromium"
 
 case "$level" in
   build) pkgs=$build_pkgs ;;
