@@ -17,6 +17,7 @@
 #include "mg-http-listener.h"
 #include "mg-phone-hub-private.h"
 #include "mg-server.h"
+#include "mg-static-files-private.h"
 #include "mg-settings.h"
 #include "mg-sip-agent.h"
 #include "mg-sip-provisioner-private.h"
@@ -347,6 +348,7 @@ start_listeners (MgServer *self, GError **error)
   mg_client_api_attach (self->client_api, self->client);
   self->phone_hub = mg_phone_hub_new (self->store, self->signer, self->sip_agent);
   mg_phone_hub_attach (self->phone_hub, self->client);
+  mg_static_files_attach (self->client, "/webkit", mg_config_get_web_dir (self->config));
   return TRUE;
 }
 

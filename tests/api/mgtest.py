@@ -18,6 +18,10 @@ import threading
 import time
 
 MEDIAGATED = os.environ.get("MEDIAGATED", "mediagated")
+SOURCE_DIR = os.environ.get("MG_SOURCE_DIR",
+                            os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+WEB_DIR = os.path.join(SOURCE_DIR, "data", "web")
+PIPELINES_DIR = os.path.join(SOURCE_DIR, "pipelines")
 def free_port(ip="127.0.0.1"):
     """A port free for both UDP and TCP (SIP binds both)."""
     while True:
@@ -72,6 +76,8 @@ class Daemon:
                 f"data-dir={self.data_dir}\n"
                 f"log-dir={self.log_dir}\n"
                 "fqdn=mediagate.test\n"
+                f"web-dir={WEB_DIR}\n"
+                f"pipelines-dir={PIPELINES_DIR}\n"
                 "[client-listener]\naddress=127.0.0.1\nport=0\n"
                 "[admin-listener]\naddress=127.0.0.1\nport=0\n"
                 f"[sip]\naddress=127.0.0.1\nport={self.sip_port}\n"

@@ -51,6 +51,25 @@ class FirstStart(unittest.TestCase):
         r = self.d.client("POST", "/cms/api/v1/login", {"name": "admin", "password": "x"})
         self.assertEqual(r.status, 404)
 
+    def test_web_client_files(self):
+        r = self.d.client("GET", "/webkit/")
+        self.assertEqual(r.status, 200)
+        self.assertTrue(r.headers["Content-Type"].startswith("text/html"))
+        self.assertIn(b"<html", r.raw)
+        self.assertEqual(r.headers["X-Content-Type-Options"], "nosniff")
+        self.assertIn("default-src 'self'", r.headers["Content-Security-Policy"])
+        r = self.d.client("GET", "/webkit/mediagate-phone.js")
+        self.assertEqual(r.status, 200)
+        self.assertTrue(r.headers["Content-Type"].startswith("text/javascript"))
+        self.assertEqual(self.d.client("GET", "/webkit").status, 301)
+        for path in ("/webkit/nothing.js", "/webkit/%2e%2e/mediagate.conf", "/webkit/.hidden.js",
+                     "/webkit/..%2fREADME.md", "/webkit/index.html/x"):
+            self.assertIn(self.d.client("GET", path).status, (400, 404), path)
+        self.assertEqual(self.d.client("POST", "/webkit/", "x", content_type="text/plain").status,
+                         405)
+        # the web client is the client listener's; the admin listener does not serve it
+        self.assertEqual(self.d.admin("GET", "/webkit/", auth=None).status, 404)
+
     def test_plain_http_is_refused(self):
         with socket.create_connection(("127.0.0.1", self.d.admin_port), timeout=5) as s:
             s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
