@@ -54,8 +54,17 @@ echo "  health:        https://$host:$client_port/healthz"
 echo "  admin API:     https://127.0.0.1:$admin_port/cms/api/v1/  (docs/admin-api.md)"
 if [ -f "$dev/data/initial-admin-password" ]; then
   set -- $(cat "$dev/data/initial-admin-password")
-  echo "  first admin:   $1 / $2   (one-time password from $dev/data/initial-admin-password)"
-  echo "  try:           curl -k -u '$1:$2' https://127.0.0.1:$admin_port/cms/api/v1/me"
+  admin=$1; password=$2
+  echo "  first admin:   $admin / $password   (one-time password from $dev/data/initial-admin-password)"
+  echo "  try:           curl -k -u '$admin:$password' https://127.0.0.1:$admin_port/cms/api/v1/me"
+  # two demo browser phones for the embedded default (kept in the store; 409 when they exist)
+  curl -sk -o /dev/null -u "$admin:$password" -H 'Content-Type: application/json' \
+    -d '{"from":"1000","to":"1001","display_name":"Demo agent","digest":{"username":"1000","password":"demo1000","increment":true}}' \
+    "https://127.0.0.1:$admin_port/cms/api/v1/extensions" || true
+  echo
+  echo "Two demo phones (embedded default, no PBX): open https://$host:$client_port/webkit/ in two"
+  echo "browser tabs, sign in as extension 1000 (password demo1000) and 1001 (password demo1001),"
+  echo "then dial 1001 from the first tab."
 fi
 echo "Logs: $log. Ctrl-C stops."
 tail -n 0 -f "$log" &
