@@ -46,8 +46,9 @@ struct _MgWebrtcLeg
 
   Shared *shared;
   GstElement *webrtcbin;
-  GstPad *sink_pad;
-  gulong block_probe;
+  GstElement *hold;      /* valve: drops data until the offer is made */
+  GstPad *sink_pad;      /* the valve's: what callers link to */
+  GstPad *webrtc_sink;   /* webrtcbin's sink_%u */
   gulong query_probe;
   GPtrArray *codecs;
   GPtrArray *handlers; /* signal handler ids on webrtcbin */

@@ -5,11 +5,15 @@
  */
 #define G_LOG_DOMAIN "mediagate-webrtc"
 #define GST_USE_UNSTABLE_API
+#define _GNU_SOURCE /* dladdr */
 
 #include "mg-build-config.h"
 
+#include <agent.h> /* libnice */
+#include <dlfcn.h>
 #include <glib/gi18n-lib.h>
 #include <gst/webrtc/webrtc.h>
+#include <string.h>
 
 #include "mg-webrtc-leg-private.h"
 
@@ -329,12 +333,6 @@ on_pad_added (GstElement *webrtcbin, GstPad *pad, gpointer data)
   mg_webrtc_leg_hop (((Shared *) data)->context, pad_main, h, hop_free);
 }
 
-static GstPadProbeReturn
-hold_until_offered (GstPad *pad, GstPadProbeInfo *info, gpointer data)
-{
-  return GST_PAD_PROBE_OK; /* stays blocked until the probe is removed */
-}
-
 /* webrtcbin builds the offer from the codec preferences intersected with
  * what a caps query on the sink pad's peer returns, so until the offer is made
  * the leg answers that query itself with the preferences. */
@@ -354,15 +352,16 @@ answer_caps_query (GstPad *pad, GstPadProbeInfo *info, gpointer data)
   return GST_PAD_PROBE_HANDLED;
 }
 
+/* Opens the way into webrtcbin once the offer is made: the valve then
+ * pushes the held-back sticky events (caps) ahead of the first buffer. */
 static void
 release_sink_pad (MgWebrtcLeg *self)
 {
-  if (self->block_probe != 0)
-    gst_pad_remove_probe (self->sink_pad, self->block_probe);
   if (self->query_probe != 0)
-    gst_pad_remove_probe (self->sink_pad, self->query_probe);
-  self->block_probe = 0;
+    gst_pad_remove_probe (self->webrtc_sink, self->query_probe);
   self->query_probe = 0;
+  if (self->hold != NULL)
+    g_object_set (self->hold, "drop", FALSE, NULL);
 }
 
 /* --- GObject --------------------------------------------------------- */
@@ -373,7 +372,7 @@ mg_webrtc_leg_dispose (GObject *object)
   MgWebrtcLeg *self = MG_WEBRTC_LEG (object);
 
   stop_watch (self);
-  if (self->sink_pad != NULL)
+  if (self->webrtc_sink != NULL)
     release_sink_pad (self);
   if (self->webrtcbin != NULL && self->handlers != NULL)
     for (guint i = 0; i < self->handlers->len; i++)
@@ -381,6 +380,8 @@ mg_webrtc_leg_dispose (GObject *object)
                                    GPOINTER_TO_SIZE (g_ptr_array_index (self->handlers, i)));
   g_clear_pointer (&self->handlers, g_ptr_array_unref);
   g_clear_object (&self->sink_pad);
+  g_clear_object (&self->webrtc_sink);
+  g_clear_object (&self->hold);
   g_clear_object (&self->webrtcbin);
   G_OBJECT_CLASS (mg_webrtc_leg_parent_class)->dispose (object);
 }
@@ -583,39 +584,90 @@ tune_ice (GstElement *webrtcbin)
     g_object_set (ice, "ice-tcp", FALSE, NULL);
   if (g_object_class_find_property (G_OBJECT_GET_CLASS (ice), "agent"))
     g_object_get (ice, "agent", &agent, NULL);
-  if (agent != NULL && g_object_class_find_property (G_OBJECT_GET_CLASS (agent), "upnp"))
+  if (NICE_IS_AGENT (agent))
     g_object_set (agent, "upnp", FALSE, NULL);
+}
+
+/* libnice and sofia-sip both export stun_message_length(); the definition
+ * first in the process's global scope serves both, and with sofia-sip's every
+ * ICE check fails ("conncheck created 0", "Incorrectly multiplexed STUN
+ * message"). libmediagate lists libnice before sofia-sip so that libnice's
+ * comes first; this catches a process where that order was lost. */
+static gboolean
+check_stun_symbols (GError **error)
+{
+  static gsize checked = 0;
+  static gboolean ok = FALSE;
+  Dl_info info = { 0 };
+
+  if (g_once_init_enter (&checked))
+    {
+      gpointer symbol = dlsym (RTLD_DEFAULT, "stun_message_length");
+
+      ok = symbol == NULL
+           || (dladdr (symbol, &info) != 0 && info.dli_fname != NULL
+               && strstr (info.dli_fname, "libnice") != NULL);
+      if (!ok)
+        g_warning ("stun_message_length comes from %s, not libnice: ICE cannot work in this "
+                   "process (load libnice before sofia-sip)",
+                   info.dli_fname ? info.dli_fname : "?");
+      g_once_init_leave (&checked, 1);
+    }
+  if (!ok)
+    g_set_error (error, MG_WEBRTC_ERROR, MG_WEBRTC_ERROR_FAILED,
+                 _("libnice's STUN functions are shadowed by another library"));
+  return ok;
 }
 
 /* The sink pad and its transceiver. webrtcbin 1.22 gives a requested pad a
  * transceiver of its own (it never adopts one from add-transceiver), so the
- * preferences go on that one. Until the offer is made, the pad shows webrtcbin
- * nothing narrower than the preferences: the offer would otherwise carry only
- * the codec of the linked payloader (reference/perf.md §4 #5). */
+ * preferences go on that one. Until the offer is made webrtcbin must see
+ * nothing narrower than the preferences, or the offer carries only the codec
+ * of the linked payloader (reference/perf.md §4 #5): a valve in front drops
+ * data (caps included) until then, and the caps query webrtcbin sends
+ * upstream is answered with the preferences. (A blocking pad probe instead
+ * left the stream stuck for good after removal on 1.22.) */
 static gboolean
-setup_transceiver (MgWebrtcLeg *self, GError **error)
+setup_transceiver (MgWebrtcLeg *self, const char *name, GError **error)
 {
   g_autoptr (GstWebRTCRTPTransceiver) transceiver = NULL;
   g_autoptr (GstCaps) prefs = mg_webrtc_codec_preferences (self->codecs);
+  g_autofree char *hold_name = g_strdup_printf ("%s-hold", name);
 
-  self->sink_pad = gst_element_request_pad_simple (self->webrtcbin, "sink_%u");
-  if (self->sink_pad == NULL)
+  self->webrtc_sink = gst_element_request_pad_simple (self->webrtcbin, "sink_%u");
+  self->hold = gst_element_factory_make ("valve", hold_name);
+  if (self->webrtc_sink == NULL || self->hold == NULL)
     {
       g_set_error (error, MG_WEBRTC_ERROR, MG_WEBRTC_ERROR_FAILED,
                    _("webrtcbin gave no sink pad"));
       return FALSE;
     }
-  g_object_get (self->sink_pad, "transceiver", &transceiver, NULL);
+  gst_object_ref_sink (self->hold);
+  g_object_set (self->hold, "drop", TRUE, NULL);
+  self->sink_pad = gst_element_get_static_pad (self->hold, "sink");
+  g_object_get (self->webrtc_sink, "transceiver", &transceiver, NULL);
   g_object_set (transceiver, "direction", GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV,
                 "codec-preferences", prefs, "do-nack", FALSE, "fec-type",
                 GST_WEBRTC_FEC_TYPE_NONE, NULL);
-  /* caps that arrive before the offer would narrow it: hold them back */
-  self->block_probe = gst_pad_add_probe (self->sink_pad, GST_PAD_PROBE_TYPE_BLOCK_DOWNSTREAM,
-                                         hold_until_offered, NULL, NULL);
   self->query_probe =
-      gst_pad_add_probe (self->sink_pad, GST_PAD_PROBE_TYPE_QUERY_UPSTREAM, answer_caps_query,
+      gst_pad_add_probe (self->webrtc_sink, GST_PAD_PROBE_TYPE_QUERY_UPSTREAM, answer_caps_query,
                          gst_caps_ref (prefs), (GDestroyNotify) gst_caps_unref);
   return TRUE;
+}
+
+/* Both element names must be free in @bin. */
+static gboolean
+names_free (GstBin *bin, const char *name, GError **error)
+{
+  g_autofree char *hold_name = g_strdup_printf ("%s-hold", name);
+  g_autoptr (GstElement) a = gst_bin_get_by_name (bin, name);
+  g_autoptr (GstElement) b = gst_bin_get_by_name (bin, hold_name);
+
+  if (a == NULL && b == NULL)
+    return TRUE;
+  g_set_error (error, MG_WEBRTC_ERROR, MG_WEBRTC_ERROR_INVALID,
+               _("the bin already has an element named %s"), a ? name : hold_name);
+  return FALSE;
 }
 
 /**
@@ -627,16 +679,16 @@ setup_transceiver (MgWebrtcLeg *self, GError **error)
  *   %NULL or empty for all of them. telephone-event/8000 is always offered last.
  * @error: return location for a #GError
  *
- * Creates a WebRTC leg and adds its webrtcbin to @bin (in @bin's state).
+ * Creates a WebRTC leg and adds its webrtcbin (named @name) and a valve in
+ * front of it (named @name-hold) to @bin, in @bin's state.
  *
  * Returns: (transfer full): the leg, or %NULL with @error set (unknown codec,
- *   name taken in @bin, webrtcbin missing)
+ *   names taken in @bin, webrtcbin missing)
  */
 MgWebrtcLeg *
 mg_webrtc_leg_new (GstBin *bin, const char *name, const char *const *codecs, GError **error)
 {
   g_autoptr (MgWebrtcLeg) self = NULL;
-  g_autoptr (GstElement) existing = NULL;
   g_autoptr (GPtrArray) list = NULL;
 
   g_return_val_if_fail (GST_IS_BIN (bin), NULL);
@@ -644,16 +696,13 @@ mg_webrtc_leg_new (GstBin *bin, const char *name, const char *const *codecs, GEr
 
   if (name == NULL)
     name = "webrtc";
+  if (!check_stun_symbols (error))
+    return NULL;
   list = mg_webrtc_codecs_from_policy (codecs, error);
   if (list == NULL)
     return NULL;
-  existing = gst_bin_get_by_name (bin, name);
-  if (existing != NULL)
-    {
-      g_set_error (error, MG_WEBRTC_ERROR, MG_WEBRTC_ERROR_INVALID,
-                   _("the bin already has an element named %s"), name);
-      return NULL;
-    }
+  if (!names_free (bin, name, error))
+    return NULL;
   self = g_object_new (MG_TYPE_WEBRTC_LEG, NULL);
   self->codecs = g_steal_pointer (&list);
   self->webrtcbin = gst_element_factory_make ("webrtcbin", name);
@@ -667,14 +716,16 @@ mg_webrtc_leg_new (GstBin *bin, const char *name, const char *const *codecs, GEr
   g_object_set (self->webrtcbin, "bundle-policy", GST_WEBRTC_BUNDLE_POLICY_MAX_BUNDLE, "latency",
                 DEFAULT_LATENCY_MS, NULL);
   tune_ice (self->webrtcbin);
-  if (!setup_transceiver (self, error))
+  if (!setup_transceiver (self, name, error))
     return NULL;
   connect_webrtcbin (self, "on-ice-candidate", G_CALLBACK (on_ice_candidate));
   connect_webrtcbin (self, "notify::ice-connection-state", G_CALLBACK (on_connection_notify));
   connect_webrtcbin (self, "notify::connection-state", G_CALLBACK (on_connection_notify));
   connect_webrtcbin (self, "pad-added", G_CALLBACK (on_pad_added));
-  gst_bin_add (bin, self->webrtcbin);
+  gst_bin_add_many (bin, self->webrtcbin, self->hold, NULL);
+  gst_element_link_pads (self->hold, "src", self->webrtcbin, GST_PAD_NAME (self->webrtc_sink));
   gst_element_sync_state_with_parent (self->webrtcbin);
+  gst_element_sync_state_with_parent (self->hold);
   return g_steal_pointer (&self);
 }
 
