@@ -12,11 +12,16 @@ build_pkgs="meson ninja-build pkg-config gcc libc6-dev gettext
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev libgstreamer-plugins-bad1.0-dev
   gobject-introspection libgirepository1.0-dev gir1.2-glib-2.0
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
-  gstreamer1.0-nice gstreamer1.0-tools ca-certificates"
+  gstreamer1.0-nice gstreamer1.0-tools ca-certificates
+  libnice-dev"
 # unit and api suites, the real peers of the e2e suite, and the browser phone
 # tests (node runs them; chromium is the browser)
 test_pkgs="python3 python3-gi gir1.2-json-1.0 gir1.2-soup-3.0 gnutls-bin sqlite3 curl systemd
   flatpak-builder clang-format kamailio baresip sip-tester sox tcpdump iproute2 nodejs chromium"
+
+# Debian's npm, unless npm is already there (NodeSource's nodejs bundles it
+# and conflicts with Debian's npm package)
+command -v npm >/dev/null 2>&1 || test_pkgs="$test_pkgs npm"
 
 case "$level" in
   build) pkgs=$build_pkgs ;;
@@ -30,11 +35,21 @@ for p in $pkgs; do
     missing="$missing $p"
   fi
 done
-[ -z "$missing" ] && exit 0
+if [ -n "$missing" ]; then
+  echo "installing:$missing"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  # shellcheck disable=SC2086
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing
+fi
 
-echo "installing:$missing"
-SUDO=""
-[ "$(id -u)" -eq 0 ] || SUDO=sudo
-$SUDO apt-get update -qq
-# shellcheck disable=SC2086
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing
+# The browser driver for the e2e suite: playwright-core from the committed
+# lock file (never a browser download; it drives Debian's chromium).
+if [ "$level" = test ]; then
+  browser_dir="$(dirname "$0")/../tests/e2e/browser"
+  if [ ! -d "$browser_dir/node_modules/playwright-core" ]; then
+    (cd "$browser_dir" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+  fi
+fi
+exit 0

@@ -22,4 +22,5 @@
 #include "mg-sip-registration.h"
 #include "mg-token-signer.h"
 #include "mg-turn.h"
+#include "mg-webrtc-leg.h"
 #undef MG_INSIDE
