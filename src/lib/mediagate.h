@@ -10,6 +10,7 @@
 #include "mg-config.h"
 #include "mg-extension.h"
 #include "mg-log.h"
+#include "mg-pipeline-template.h"
 #include "mg-store.h"
 #include "mg-server.h"
 #include "mg-admin-api.h"
