@@ -17,6 +17,7 @@
 #include "mg-certificate.h"
 #include "mg-http-listener.h"
 #include "mg-sip-agent.h"
+#include "mg-sip-sdp.h"
 #include "mg-sip-registration.h"
 #include "mg-token-signer.h"
 #include "mg-turn.h"
