@@ -11,6 +11,7 @@
 #include "mg-extension.h"
 #include "mg-log.h"
 #include "mg-pipeline-template.h"
+#include "mg-rtp-endpoint.h"
 #include "mg-store.h"
 #include "mg-server.h"
 #include "mg-admin-api.h"

@@ -62,36 +62,33 @@ typedef struct
   const char *ports[MAX_NAMES];
 } Contract;
 
+/* Every shape carries media one way: a bin holding both directions of a
+ * call would form a loop with the other leg (GstBin warns and cannot sort
+ * its children for state changes). */
 static const Contract contracts[] = {
-  { "sip-rtp",
-    { "sip_rtp_src", "sip_rtp_sink", "sip_rtp_mux", "sip_rtcp_src" },
-    { "src=sip_rtp_src.src", "sink=sip_rtp_mux.sink_%u", "dtmf_sink=sip_rtp_mux.sink_%u" } },
-  { "passthrough",
-    { "webrtc_to_sip", "sip_to_webrtc" },
-    { "from_webrtc=webrtc_to_sip.sink", "to_sip=webrtc_to_sip.src",
-      "from_sip=sip_to_webrtc.sink", "to_webrtc=sip_to_webrtc.src" } },
-  { "dtmf-passthrough",
-    { "dtmf_to_sip" },
-    { "from_webrtc=dtmf_to_sip.sink", "to_sip=dtmf_to_sip.src" } },
-  { "transcode-opus-pcmu",
-    { "opus_depay", "g711_pay", "sip_jitterbuffer", "opus_enc", "opus_pay" },
-    { "from_webrtc=opus_depay.sink", "to_sip=g711_pay.src",
-      "from_sip=sip_jitterbuffer.sink", "to_webrtc=opus_pay.src" } },
-  { "transcode-opus-pcma",
-    { "opus_depay", "g711_pay", "sip_jitterbuffer", "opus_enc", "opus_pay" },
-    { "from_webrtc=opus_depay.sink", "to_sip=g711_pay.src",
-      "from_sip=sip_jitterbuffer.sink", "to_webrtc=opus_pay.src" } },
-  { "dtmf-generate",
-    { "dtmf_src", "dtmf_mux" },
-    { "sink=dtmf_mux.sink_%u", "src=dtmf_mux.src" } },
-  { "dtmf-detect",
-    { "dtmf_depay" },
-    { "sink=dtmf_depay.sink" } },
+  { "sip-rtp-recv", { "sip_rtp_src", "sip_rtcp_src" }, { "src=sip_rtp_src.src" } },
+  { "sip-rtp-send",
+    { "sip_rtp_mux", "sip_rtp_sink" },
+    { "sink=sip_rtp_mux.sink_%u", "dtmf_sink=sip_rtp_mux.sink_%u" } },
+  { "passthrough-to-sip", { "webrtc_to_sip" }, { "sink=webrtc_to_sip.sink", "src=webrtc_to_sip.src" } },
+  { "passthrough-to-webrtc", { "sip_to_webrtc" }, { "sink=sip_to_webrtc.sink", "src=sip_to_webrtc.src" } },
+  { "dtmf-to-sip", { "dtmf_to_sip" }, { "sink=dtmf_to_sip.sink", "src=dtmf_to_sip.src" } },
+  { "opus-to-pcmu", { "opus_depay", "g711_pay" }, { "sink=opus_depay.sink", "src=g711_pay.src" } },
+  { "opus-to-pcma", { "opus_depay", "g711_pay" }, { "sink=opus_depay.sink", "src=g711_pay.src" } },
+  { "pcmu-to-opus",
+    { "sip_jitterbuffer", "opus_enc", "opus_pay" },
+    { "sink=sip_jitterbuffer.sink", "src=opus_pay.src" } },
+  { "pcma-to-opus",
+    { "sip_jitterbuffer", "opus_enc", "opus_pay" },
+    { "sink=sip_jitterbuffer.sink", "src=opus_pay.src" } },
+  { "dtmf-generate", { "dtmf_src", "dtmf_mux" }, { "sink=dtmf_mux.sink_%u", "src=dtmf_mux.src" } },
+  { "dtmf-detect", { "dtmf_depay" }, { "sink=dtmf_depay.sink" } },
 };
 
 static const char *const shape_names[] = {
-  "sip-rtp", "passthrough", "dtmf-passthrough", "transcode-opus-pcmu",
-  "transcode-opus-pcma", "dtmf-generate", "dtmf-detect", NULL
+  "sip-rtp-recv", "sip-rtp-send", "passthrough-to-sip", "passthrough-to-webrtc", "dtmf-to-sip",
+  "opus-to-pcmu", "opus-to-pcma", "pcmu-to-opus", "pcma-to-opus", "dtmf-generate", "dtmf-detect",
+  NULL
 };
 
 struct _MgPipelineTemplate

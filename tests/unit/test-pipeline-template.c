@@ -36,7 +36,7 @@ test_every_shape_parses (void)
 {
   const char *const *shapes = mg_pipeline_template_list_shapes ();
 
-  g_assert_cmpuint (g_strv_length ((char **) shapes), >=, 7);
+  g_assert_cmpuint (g_strv_length ((char **) shapes), ==, 11);
   for (guint i = 0; shapes[i] != NULL; i++)
     {
       g_autoptr (GError) error = NULL;
@@ -96,11 +96,11 @@ assert_pad (GstBin *bin, const char *name, GstPadDirection direction)
 static void
 test_contract_ports (void)
 {
-  g_autoptr (GstBin) sip = instantiate ("sip-rtp");
-  g_autoptr (GstBin) pass = instantiate ("passthrough");
-  g_autoptr (GstBin) trans = instantiate ("transcode-opus-pcmu");
-  g_autoptr (GstBin) gen = instantiate ("dtmf-generate");
-  g_autoptr (GstElement) src = gst_bin_get_by_name (sip, "sip_rtp_src");
+  const char *const *shapes = mg_pipeline_template_list_shapes ();
+  g_autoptr (GstBin) recv = instantiate ("sip-rtp-recv");
+  g_autoptr (GstBin) send = instantiate ("sip-rtp-send");
+  g_autoptr (GstBin) trans = instantiate ("opus-to-pcma");
+  g_autoptr (GstElement) src = gst_bin_get_by_name (recv, "sip_rtp_src");
   g_autoptr (GstCaps) caps = NULL;
   g_autoptr (GstCaps) expected = gst_caps_from_string ("application/x-rtp,media=audio,"
                                                        "encoding-name=PCMU,clock-rate=8000,"
@@ -108,20 +108,21 @@ test_contract_ports (void)
   g_autoptr (GstElement) pay = gst_bin_get_by_name (trans, "g711_pay");
   guint pt = 0;
 
-  assert_pad (sip, "src", GST_PAD_SRC);
-  assert_pad (sip, "sink", GST_PAD_SINK);
-  assert_pad (sip, "dtmf_sink", GST_PAD_SINK);
-  for (guint i = 0; i < 2; i++)
+  assert_pad (recv, "src", GST_PAD_SRC);
+  assert_pad (send, "sink", GST_PAD_SINK);
+  assert_pad (send, "dtmf_sink", GST_PAD_SINK);
+  /* every other shape carries media one way, sink -> src */
+  for (guint i = 0; shapes[i] != NULL; i++)
     {
-      GstBin *bin = i == 0 ? pass : trans;
+      g_autoptr (GstBin) bin = NULL;
 
-      assert_pad (bin, "from_webrtc", GST_PAD_SINK);
-      assert_pad (bin, "to_sip", GST_PAD_SRC);
-      assert_pad (bin, "from_sip", GST_PAD_SINK);
-      assert_pad (bin, "to_webrtc", GST_PAD_SRC);
+      if (g_str_has_prefix (shapes[i], "sip-rtp-"))
+        continue;
+      bin = instantiate (shapes[i]);
+      assert_pad (bin, "sink", GST_PAD_SINK);
+      if (!g_str_equal (shapes[i], "dtmf-detect"))
+        assert_pad (bin, "src", GST_PAD_SRC);
     }
-  assert_pad (gen, "sink", GST_PAD_SINK);
-  assert_pad (gen, "src", GST_PAD_SRC);
 
   /* the substituted values reached the elements */
   g_object_get (src, "caps", &caps, NULL);
@@ -139,7 +140,7 @@ test_bad_values (void)
     { "BITRATE", "5999" }, { "BITRATE", "99999999999999" }, { "COMPLEXITY", "11" },
     { "ENCODING", "pcmu" }, { "ENCODING", "PCMU ! fakesink" }, { "DTMF_PT", "95" },
   };
-  g_autoptr (MgPipelineTemplate) tmpl = mg_pipeline_template_load (pipelines_dir (), "sip-rtp",
+  g_autoptr (MgPipelineTemplate) tmpl = mg_pipeline_template_load (pipelines_dir (), "sip-rtp-recv",
                                                                    NULL);
   g_autofree char *text = NULL;
 
@@ -200,13 +201,13 @@ test_bad_files (void)
     int code;
     const char *mention;
   } cases[] = {
-    { "passthrough", "capssetter name=webrtc_to_sip caps=${HOST}", MG_PIPELINE_ERROR_VARIABLE, "HOST" },
-    { "passthrough", "capssetter name=webrtc_to_sip caps=${PT", MG_PIPELINE_ERROR_VARIABLE, "${" },
-    { "passthrough", "capssetter name=webrtc_to_sip", MG_PIPELINE_ERROR_CONTRACT, "sip_to_webrtc" },
-    { "passthrough", "capssetter name=webrtc_to_sip ! capssetter name=sip_to_webrtc",
+    { "passthrough-to-sip", "capssetter name=webrtc_to_sip caps=${HOST}", MG_PIPELINE_ERROR_VARIABLE, "HOST" },
+    { "passthrough-to-sip", "capssetter name=webrtc_to_sip caps=${PT", MG_PIPELINE_ERROR_VARIABLE, "${" },
+    { "sip-rtp-recv", "udpsrc name=sip_rtp_src", MG_PIPELINE_ERROR_CONTRACT, "sip_rtcp_src" },
+    { "passthrough-to-sip", "capssetter name=webrtc_to_sip ! fakesink",
       MG_PIPELINE_ERROR_CONTRACT, "webrtc_to_sip" },
-    { "passthrough", "nosuchelement name=webrtc_to_sip", MG_PIPELINE_ERROR_PARSE, "nosuchelement" },
-    { "passthrough", "identity name=a ! ! identity", MG_PIPELINE_ERROR_PARSE, "passthrough" },
+    { "passthrough-to-sip", "nosuchelement name=webrtc_to_sip", MG_PIPELINE_ERROR_PARSE, "nosuchelement" },
+    { "passthrough-to-sip", "identity name=a ! ! identity", MG_PIPELINE_ERROR_PARSE, "passthrough-to-sip" },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -229,7 +230,7 @@ test_bad_files (void)
 static void
 test_bad_shape_names (void)
 {
-  static const char *const names[] = { "../etc/passwd", "Passthrough", "", "nosuch", "a/b" };
+  static const char *const names[] = { "../etc/passwd", "Passthrough-to-sip", "", "nosuch", "a/b" };
 
   for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
     {
