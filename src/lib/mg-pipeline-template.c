@@ -81,7 +81,9 @@ static const Contract contracts[] = {
   { "pcma-to-opus",
     { "sip_jitterbuffer", "opus_enc", "opus_pay" },
     { "sink=sip_jitterbuffer.sink", "src=opus_pay.src" } },
-  { "dtmf-generate", { "dtmf_src", "dtmf_mux" }, { "sink=dtmf_mux.sink_%u", "src=dtmf_mux.src" } },
+  { "dtmf-generate",
+    { "dtmf_src", "dtmf_mux", "dtmf_audio" },
+    { "sink=dtmf_audio.sink", "src=dtmf_mux.src" } },
   { "dtmf-detect", { "dtmf_depay" }, { "sink=dtmf_depay.sink" } },
 };
 

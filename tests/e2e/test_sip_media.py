@@ -237,16 +237,21 @@ class SipMedia(unittest.TestCase):
         far = Gst.parse_launch(
             "rtpdtmfmux name=mux ! udpsink host=127.0.0.1 port=%d sync=false "
             "audiotestsrc is-live=true samplesperbuffer=160 ! audio/x-raw,rate=8000,channels=1 ! mulawenc "
-            "! rtppcmupay pt=0 ! mux.sink_0 "
+            "! rtppcmupay pt=0 ! capsfilter caps=application/x-rtp,clock-rate=8000 ! mux.sink_0 "
             "rtpdtmfsrc name=far_dtmf pt=101 ! mux.priority_sink_0 "
             "udpsrc address=127.0.0.1 port=%d name=far_src caps=\"application/x-rtp,media=audio,"
             "encoding-name=TELEPHONE-EVENT,clock-rate=8000,payload=101\" "
-            "! rtpdtmfdepay ! fakesink sync=false" % (self.endpoint.get_local_port(), self.far_port))
-        # the far phone's depayloader only gets the event packets
-        far.get_by_name("far_src").get_static_pad("src").add_probe(
-            Gst.PadProbeType.BUFFER,
-            lambda pad, info: Gst.PadProbeReturn.OK
-            if info.get_buffer().extract_dup(1, 1)[0] & 0x7F == 101 else Gst.PadProbeReturn.DROP)
+            "! rtpdtmfdepay ! fakesink sync=false async=false" % (self.endpoint.get_local_port(), self.far_port))
+        # the far phone's depayloader only gets the event packets; audio is counted
+        far_audio = []
+
+        def only_events(pad, info):
+            pt = info.get_buffer().extract_dup(1, 1)[0] & 0x7F
+            if pt == 101:
+                return Gst.PadProbeReturn.OK
+            far_audio.append(pt)
+            return Gst.PadProbeReturn.DROP
+        far.get_by_name("far_src").get_static_pad("src").add_probe(Gst.PadProbeType.BUFFER, only_events)
         far_digits = []
         bus = far.get_bus()
         bus.add_signal_watch()
@@ -254,7 +259,10 @@ class SipMedia(unittest.TestCase):
                     if m.get_structure().get_name() == "dtmf-event" else None)
         self.start(far)
         self.start(pipe)
-        spin(lambda: self.endpoint.get_packets_received() > 5)
+        # audio flows through the DTMF mux both ways before any key is pressed
+        self.assertTrue(spin(lambda: self.endpoint.get_packets_received() > 10 and len(far_audio) > 10),
+                        (self.endpoint.get_packets_received(), len(far_audio)))
+        self.assertEqual(set(far_audio), {0})
 
         self._dtmf(gen.get_by_name("dtmf_src").get_static_pad("src"), "1234#")
         self._dtmf(far.get_by_name("far_dtmf").get_static_pad("src"), "9*0")
