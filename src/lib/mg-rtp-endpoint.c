@@ -33,6 +33,8 @@
  *
  * Probes run on streaming threads; they touch only the counters (under a
  * mutex) and hop to the main context of the endpoint's creator for signals.
+ * The probes hold no reference: set the pipeline to %GST_STATE_NULL before
+ * dropping the last reference to the endpoint.
  */
 
 typedef struct
