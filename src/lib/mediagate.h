@@ -17,6 +17,7 @@
 #include "mg-admin-api.h"
 #include "mg-certificate.h"
 #include "mg-http-listener.h"
+#include "mg-call.h"
 #include "mg-phone-hub.h"
 #include "mg-phone-session.h"
 #include "mg-sip-agent.h"

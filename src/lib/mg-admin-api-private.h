@@ -18,6 +18,8 @@ MgServer   *mg_admin_api_get_server (MgAdminApi *self);
 MgStore    *mg_admin_api_get_store  (MgAdminApi *self);
 
 /* Each area of the admin API adds its routes from its own file. */
+void        mg_admin_api_add_call_routes (MgAdminApi *self,
+                                          MgRouter   *router);
 void        mg_admin_api_add_registration_routes (MgAdminApi *self,
                                                   MgRouter   *router);
 void        mg_admin_api_add_session_routes (MgAdminApi *self,

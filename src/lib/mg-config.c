@@ -56,6 +56,9 @@ struct _MgConfig
   guint max_body_size;
   char *sip_address;
   guint sip_port;
+  char *media_address;
+  guint rtp_port_min;
+  guint rtp_port_max;
 };
 
 typedef struct
@@ -85,6 +88,9 @@ static const KeySpec key_specs[] = {
   { "admin-listener", "port", KEY_PORT, "7444", FIELD (admin_port) },
   { "sip", "address", KEY_ADDRESS, "0.0.0.0", FIELD (sip_address) },
   { "sip", "port", KEY_UINT, "5060", FIELD (sip_port), 1, 65535 },
+  { "media", "address", KEY_HOST, "", FIELD (media_address) },
+  { "media", "rtp-port-min", KEY_UINT, "20000", FIELD (rtp_port_min), 1024, 65534 },
+  { "media", "rtp-port-max", KEY_UINT, "29999", FIELD (rtp_port_max), 1025, 65535 },
   { "limits", "max-connections-per-source", KEY_UINT, "64", FIELD (max_connections_per_source), 1, 100000 },
   { "limits", "idle-timeout", KEY_UINT, "60", FIELD (idle_timeout), 1, 3600 },
   { "limits", "max-body-size", KEY_UINT, "4194304", FIELD (max_body_size), 1024, 64 * 1024 * 1024 },
@@ -554,3 +560,25 @@ STRING_GETTER (sip_address, sip_address, "")
  *   `local_port` of the "sip" settings
  */
 UINT_GETTER (guint, sip_port, sip_port)
+/**
+ * mg_config_get_media_address:
+ * @self: a config
+ *
+ * Returns: the address in our SDP toward SIP peers and where SIP-side RTP
+ *   binds; "" for the SIP address (or 127.0.0.1 when that is a wildcard)
+ */
+STRING_GETTER (media_address, media_address, "")
+/**
+ * mg_config_get_rtp_port_min:
+ * @self: a config
+ *
+ * Returns: the lowest SIP-side RTP port
+ */
+UINT_GETTER (guint, rtp_port_min, rtp_port_min)
+/**
+ * mg_config_get_rtp_port_max:
+ * @self: a config
+ *
+ * Returns: the highest SIP-side RTP port
+ */
+UINT_GETTER (guint, rtp_port_max, rtp_port_max)

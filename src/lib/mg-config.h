@@ -61,5 +61,8 @@ guint        mg_config_get_idle_timeout    (MgConfig *self);
 guint        mg_config_get_max_body_size   (MgConfig *self);
 const char  *mg_config_get_sip_address     (MgConfig *self);
 guint        mg_config_get_sip_port        (MgConfig *self);
+const char  *mg_config_get_media_address   (MgConfig *self);
+guint        mg_config_get_rtp_port_min    (MgConfig *self);
+guint        mg_config_get_rtp_port_max    (MgConfig *self);
 
 G_END_DECLS

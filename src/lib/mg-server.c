@@ -15,7 +15,9 @@
 #include "mg-client-api-private.h"
 #include "mg-crypto-private.h"
 #include "mg-http-listener.h"
+#include "mg-call-manager-private.h"
 #include "mg-phone-hub-private.h"
+#include "mg-server-private.h"
 #include "mg-server.h"
 #include "mg-static-files-private.h"
 #include "mg-settings.h"
@@ -54,6 +56,7 @@ struct _MgServer
   MgSipAgent *sip_agent;
   MgSipProvisioner *sip_provisioner;
   MgPhoneHub *phone_hub;
+  MgCallManager *call_manager;
 };
 
 enum {
@@ -81,6 +84,7 @@ mg_server_dispose (GObject *object)
   g_clear_object (&self->store);
   g_clear_object (&self->config);
   g_clear_object (&self->log);
+  g_clear_object (&self->call_manager);
   g_clear_object (&self->phone_hub);
   g_clear_object (&self->sip_provisioner);
   g_clear_object (&self->sip_agent);
@@ -308,7 +312,8 @@ on_admin_healthz (SoupServer *server, SoupServerMessage *msg, const char *path, 
                               self->sip_agent ? mg_sip_agent_count_registered (self->sip_agent) : 0);
   json_object_set_int_member (object, "phones",
                               self->phone_hub ? mg_phone_hub_count (self->phone_hub) : 0);
-  json_object_set_int_member (object, "calls", 0);
+  json_object_set_int_member (object, "calls",
+                              self->call_manager ? mg_call_manager_count (self->call_manager) : 0);
   reply_health (msg, object);
 }
 
@@ -348,6 +353,8 @@ start_listeners (MgServer *self, GError **error)
   mg_client_api_attach (self->client_api, self->client);
   self->phone_hub = mg_phone_hub_new (self->store, self->signer, self->sip_agent);
   mg_phone_hub_attach (self->phone_hub, self->client);
+  self->call_manager = mg_call_manager_new (self->config, self->store, self->phone_hub,
+                                            self->sip_agent);
   mg_static_files_attach (self->client, "/webkit", mg_config_get_web_dir (self->config));
   return TRUE;
 }
@@ -473,6 +480,8 @@ mg_server_stop (MgServer *self)
     mg_http_listener_stop (self->client);
   if (self->admin != NULL)
     mg_http_listener_stop (self->admin);
+  if (self->call_manager != NULL)
+    mg_call_manager_end_all (self->call_manager);
   if (self->sip_agent != NULL)
     mg_sip_agent_stop (self->sip_agent);
 }
@@ -647,4 +656,16 @@ mg_server_get_phone_hub (MgServer *self)
 {
   g_return_val_if_fail (MG_IS_SERVER (self), NULL);
   return self->phone_hub;
+}
+
+/**
+ * mg_server_get_call_manager: (skip)
+ * @self: a server
+ *
+ * Returns: (transfer none) (nullable): the calls, once started
+ */
+MgCallManager *
+mg_server_get_call_manager (MgServer *self)
+{
+  return self->call_manager;
 }

@@ -151,6 +151,102 @@ class PhoneSocket(unittest.TestCase):
             self.assertEqual(p.wait("error")["code"], code)
             self.assertEqual(p.wait_closed(), close)
 
+class CallSignaling(unittest.TestCase):
+    """Call requests between two phones in the embedded default, up to the
+    media (a real WebRTC answer needs a browser: see tests/e2e)."""
+
+    def setUp(self):
+        self.d = Daemon().start()
+        for number in ("1000", "1001"):
+            r = self.d.admin("POST", "/cms/api/v1/extensions", {
+                "from": number, "to": number, "display_name": f"Agent {number}",
+                "digest": {"username": number, "password": "p" + number}})
+            self.assertEqual(r.status, 201, r)
+        self.a = self.login("1000")
+        self.b = self.login("1001")
+
+    def tearDown(self):
+        self.a.close()
+        self.b.close()
+        self.d.cleanup()
+
+    def login(self, number):
+        p = WsPhone(self.d.client_port).connect()
+        p.send({"type": "login", "extension": number, "password": "p" + number})
+        p.wait("registered")
+        return p
+
+    def calls(self):
+        return self.d.admin("GET", "/cms/api/v1/calls").json
+
+    def test_call_rings_the_other_phone_and_the_caller_can_cancel(self):
+        r = self.a.request("call", to="1001")
+        self.assertTrue(r["ok"], r)
+        call_id = r["call_id"]
+        offer = self.a.wait("sdp", 10)
+        self.assertEqual(offer["call_id"], call_id)
+        self.assertEqual(offer["sdp"]["type"], "offer")
+        self.assertIn("telephone-event/8000", offer["sdp"]["sdp"].lower())
+        self.a.wait("ringing")
+        incoming = self.b.wait("incoming")
+        self.assertEqual(incoming["call_id"], call_id)
+        self.assertEqual(incoming["from"], {"number": "1000", "display_name": "Agent 1000"})
+        listed = self.calls()
+        self.assertEqual(listed["total"], 1)
+        self.assertEqual(listed["items"][0]["state"], "ringing")
+        dot = self.d.admin("GET", f"/cms/api/v1/calls/{call_id}/pipeline.dot")
+        self.assertEqual(dot.status, 200)
+        self.assertIn(b"GstWebRTCBin", dot.raw)
+
+        self.assertTrue(self.a.request("hangup", call_id=call_id)["ok"])
+        self.assertEqual(self.a.wait("ended")["cause"], "hangup")
+        self.assertEqual(self.b.wait("ended")["cause"], "cancelled")
+        self.assertEqual(self.calls()["total"], 0)
+
+    def test_callee_declines(self):
+        call_id = self.a.request("call", to="1001")["call_id"]
+        self.b.wait("incoming")
+        r = self.b.request("accept", call_id="c-nonexistent")
+        self.assertEqual(r["error"]["code"], "unknown_call")
+        r = self.a.request("accept", call_id=call_id)  # the caller cannot accept
+        self.assertEqual(r["error"]["code"], "invalid_state")
+        self.assertTrue(self.b.request("decline", call_id=call_id)["ok"])
+        self.assertEqual(self.a.wait("ended")["cause"], "declined")
+        self.assertEqual(self.b.wait("ended")["cause"], "declined")
+
+    def test_bad_call_requests(self):
+        for to in (None, "", "1000", "x y", "sip:a@b", "9" * 70):
+            r = self.a.request("call", **({} if to is None else {"to": to}))
+            self.assertFalse(r["ok"], to)
+            self.assertEqual(r["error"]["code"], "bad_request", to)
+        r = self.a.request("call", to="4711")  # no such extension, no SIP platform
+        self.assertEqual(r["error"]["code"], "not_found")
+        self.assertEqual(self.calls()["total"], 0)
+
+    def test_garbage_answers_and_candidates_keep_the_call(self):
+        call_id = self.a.request("call", to="1001")["call_id"]
+        self.a.wait("sdp", 10)
+        self.a.send({"type": "sdp", "call_id": call_id, "sdp": {"type": "answer", "sdp": "garbage"}})
+        self.assertEqual(self.a.wait("error")["code"], "bad_request")
+        self.a.send({"type": "sdp", "call_id": "c-unknown", "sdp": {"type": "answer", "sdp": "v=0"}})
+        self.assertEqual(self.a.wait("error")["code"], "bad_request")
+        self.a.send({"type": "ice", "call_id": call_id, "candidate": {"candidate": "bogus"}})
+        self.assertEqual(self.a.wait("error")["code"], "bad_request")
+        self.assertEqual(self.calls()["items"][0]["state"], "ringing")
+        r = self.d.admin("DELETE", f"/cms/api/v1/calls/{call_id}")
+        self.assertEqual(r.status, 204)
+        self.assertEqual(self.a.wait("ended")["cause"], "hangup")
+        self.assertEqual(self.d.admin("DELETE", f"/cms/api/v1/calls/{call_id}").status, 404)
+
+    def test_calling_a_phone_that_is_not_connected(self):
+        self.b.close()
+        time.sleep(0.2)
+        call_id = self.a.request("call", to="1001")["call_id"]
+        ended = self.a.wait("ended")
+        self.assertEqual((ended["call_id"], ended["cause"], ended["sip_status"]),
+                         (call_id, "unavailable", 480))
+
+
 class Limit(unittest.TestCase):
     def test_session_limit(self):
         with Daemon() as d:

@@ -1,0 +1,1192 @@
+/* mg-call-manager.c: phones' requests and SIP calls, routed into calls
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#define G_LOG_DOMAIN "mediagate-call"
+
+#include "mg-build-config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "mg-call-manager-private.h"
+#include "mg-call-private.h"
+#include "mg-crypto-private.h"
+#include "mg-extension.h"
+#include "mg-settings.h"
+#include "mg-turn-private.h"
+
+typedef enum {
+  ROUTE_LOCAL,    /* phone -> phone, inside the server */
+  ROUTE_SIP_OUT,  /* phone -> SIP platform */
+  ROUTE_SIP_IN,   /* SIP platform -> phone */
+} Route;
+
+struct _MgCallManager
+{
+  GObject parent_instance;
+
+  MgConfig *config;
+  MgStore *store;
+  MgPhoneHub *hub;
+  MgSipAgent *agent;
+  GHashTable *calls; /* id -> MgCall */
+};
+
+G_DEFINE_FINAL_TYPE (MgCallManager, mg_call_manager, G_TYPE_OBJECT)
+
+static void end_call (MgCallManager *self, MgCall *call, int ender, const char *cause,
+                      guint sip_status, const char *reason);
+
+/* per-call bookkeeping kept on the MgCall */
+#define ROUTE_KEY "mg-route"
+#define INVITED_KEY "mg-invited"
+
+static Route
+route_of (MgCall *call)
+{
+  return GPOINTER_TO_INT (g_object_get_data (G_OBJECT (call), ROUTE_KEY));
+}
+
+static void
+mg_call_manager_dispose (GObject *object)
+{
+  MgCallManager *self = MG_CALL_MANAGER (object);
+
+  if (self->calls != NULL)
+    mg_call_manager_end_all (self);
+  g_clear_pointer (&self->calls, g_hash_table_unref);
+  if (self->hub != NULL)
+    g_signal_handlers_disconnect_by_data (self->hub, self);
+  if (self->agent != NULL)
+    g_signal_handlers_disconnect_by_data (self->agent, self);
+  g_clear_object (&self->hub);
+  g_clear_object (&self->agent);
+  g_clear_object (&self->store);
+  g_clear_object (&self->config);
+  G_OBJECT_CLASS (mg_call_manager_parent_class)->dispose (object);
+}
+
+static void
+mg_call_manager_class_init (MgCallManagerClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = mg_call_manager_dispose;
+}
+
+static void
+mg_call_manager_init (MgCallManager *self)
+{
+  self->calls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+}
+
+/* -- messages to phones ---------------------------------------------------- */
+
+static void
+send_event (MgPhoneSession *phone, const char *type, MgCall *call, JsonObject *extra)
+{
+  g_autoptr (JsonObject) event = extra ? json_object_ref (extra) : json_object_new ();
+
+  if (phone == NULL)
+    return;
+  json_object_set_string_member (event, "type", type);
+  json_object_set_string_member (event, "call_id", mg_call_get_id (call));
+  mg_phone_session_send (phone, event);
+}
+
+static void
+send_ended (MgPhoneSession *phone, MgCall *call, const char *cause, guint sip_status,
+            const char *reason)
+{
+  g_autoptr (JsonObject) extra = json_object_new ();
+
+  json_object_set_string_member (extra, "cause", cause);
+  if (sip_status != 0)
+    json_object_set_int_member (extra, "sip_status", sip_status);
+  else
+    json_object_set_null_member (extra, "sip_status");
+  if (reason != NULL)
+    json_object_set_string_member (extra, "reason", reason);
+  else
+    json_object_set_null_member (extra, "reason");
+  send_event (phone, "ended", call, extra);
+}
+
+static const char *
+cause_of_status (guint status)
+{
+  switch (status)
+    {
+    case 486:
+    case 600:
+      return "busy";
+    case 404:
+    case 604:
+    case 484:
+      return "not_found";
+    case 408:
+    case 487:
+      return "no_answer";
+    case 480:
+    case 503:
+      return "unavailable";
+    case 603:
+      return "declined";
+    default:
+      return "rejected";
+    }
+}
+
+/* -- media policy ------------------------------------------------------------ */
+
+static GStrv
+policy_codecs (MgCallManager *self)
+{
+  g_autoptr (JsonObject) media = mg_settings_load (self->store, "media");
+  g_auto (GStrv) all = mg_settings_dup_strv (media, "audio_codecs");
+  g_autoptr (GStrvBuilder) audio = g_strv_builder_new ();
+
+  for (guint i = 0; all[i] != NULL; i++)
+    if (g_strcmp0 (all[i], "telephone-event") != 0)
+      g_strv_builder_add (audio, all[i]);
+  return g_strv_builder_end (audio);
+}
+
+static gboolean
+policy_has_telephone_event (MgCallManager *self)
+{
+  g_autoptr (JsonObject) media = mg_settings_load (self->store, "media");
+  g_auto (GStrv) all = mg_settings_dup_strv (media, "audio_codecs");
+
+  return g_strv_contains ((const char *const *) all, "telephone-event");
+}
+
+/* "OPUS" (webrtcbin's encoding name) -> "opus" (the policy's name) */
+static const char *
+policy_name (const char *encoding_name)
+{
+  static const char *const names[] = { "opus", "G722", "PCMU", "PCMA" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
+    if (g_ascii_strcasecmp (names[i], encoding_name) == 0)
+      return names[i];
+  return NULL;
+}
+
+/* The policy, with @first (if in it) moved to the front. */
+static GStrv
+codecs_preferring (MgCallManager *self, const char *first)
+{
+  g_auto (GStrv) policy = policy_codecs (self);
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+
+  if (first != NULL && g_strv_contains ((const char *const *) policy, first))
+    g_strv_builder_add (builder, first);
+  for (guint i = 0; policy[i] != NULL; i++)
+    if (g_strcmp0 (policy[i], first) != 0)
+      g_strv_builder_add (builder, policy[i]);
+  return g_strv_builder_end (builder);
+}
+
+static const char *
+media_address (MgCallManager *self)
+{
+  const char *address = mg_config_get_media_address (self->config);
+
+  if (*address != '\0')
+    return address;
+  address = mg_config_get_sip_address (self->config);
+  if (g_str_equal (address, "0.0.0.0") || g_str_equal (address, "::"))
+    return "127.0.0.1";
+  return address;
+}
+
+/* -- the phone's WebRTC leg -------------------------------------------------- */
+
+typedef struct
+{
+  MgCallManager *manager;
+  MgCall *call;
+  guint index;
+} LegRef;
+
+static void
+leg_ref_free (LegRef *ref)
+{
+  g_object_unref (ref->call);
+  g_free (ref);
+}
+
+static void
+on_offer_made (GObject *source, GAsyncResult *result, gpointer data)
+{
+  LegRef *ref = data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *sdp = mg_webrtc_leg_create_offer_finish (MG_WEBRTC_LEG (source), result, &error);
+  MgCallLeg *leg = mg_call_get_leg (ref->call, ref->index);
+  g_autoptr (JsonObject) extra = json_object_new ();
+  JsonObject *description;
+
+  if (mg_call_get_state (ref->call) == MG_CALL_STATE_ENDED)
+    {
+      leg_ref_free (ref);
+      return;
+    }
+  if (sdp == NULL)
+    {
+      g_warning ("call %s: no WebRTC offer: %s", mg_call_get_id (ref->call), error->message);
+      end_call (ref->manager, ref->call, -1, "media_failed", 0, NULL);
+      leg_ref_free (ref);
+      return;
+    }
+  description = json_object_new ();
+  json_object_set_string_member (description, "type", "offer");
+  json_object_set_string_member (description, "sdp", sdp);
+  json_object_set_object_member (extra, "sdp", description);
+  send_event (leg->phone, "sdp", ref->call, extra);
+  leg_ref_free (ref);
+}
+
+static MgCallLeg *
+leg_of_webrtc (MgCall *call, MgWebrtcLeg *webrtc)
+{
+  for (guint i = 0; i < 2; i++)
+    if (mg_call_get_leg (call, i)->webrtc == webrtc)
+      return mg_call_get_leg (call, i);
+  return NULL;
+}
+
+static void
+on_local_candidate (MgWebrtcLeg *webrtc, guint mline, const char *mid, const char *candidate,
+                    MgCallManager *self)
+{
+  MgCall *call = g_object_get_data (G_OBJECT (webrtc), "mg-call");
+  MgCallLeg *leg = leg_of_webrtc (call, webrtc);
+  g_autoptr (JsonObject) extra = json_object_new ();
+  JsonObject *c = json_object_new ();
+
+  json_object_set_string_member (c, "candidate", candidate);
+  json_object_set_int_member (c, "sdpMLineIndex", mline);
+  if (mid != NULL)
+    json_object_set_string_member (c, "sdpMid", mid);
+  else
+    json_object_set_null_member (c, "sdpMid");
+  json_object_set_object_member (extra, "candidate", c);
+  send_event (leg->phone, "ice", call, extra);
+}
+
+static void
+on_call_failed (MgCall *call, const char *reason, MgCallManager *self)
+{
+  g_info ("call %s: media failed: %s", mg_call_get_id (call), reason);
+  end_call (self, call, -1, "media_failed", 0, NULL);
+}
+
+static gboolean
+start_phone_leg (MgCallManager *self, MgCall *call, guint index, const char *preferred,
+                 GError **error)
+{
+  MgCallLeg *leg = mg_call_get_leg (call, index);
+  g_auto (GStrv) codecs = codecs_preferring (self, preferred);
+  g_autoptr (JsonArray) ice = mg_turn_dup_ice_servers (self->store, leg->number);
+  MgWebrtcLeg *webrtc = mg_call_add_webrtc (call, index, (const char *const *) codecs, ice, error);
+  LegRef *ref;
+
+  if (webrtc == NULL)
+    return FALSE;
+  g_signal_connect (webrtc, "local-candidate", G_CALLBACK (on_local_candidate), self);
+  ref = g_new0 (LegRef, 1);
+  ref->manager = self;
+  ref->call = g_object_ref (call);
+  ref->index = index;
+  mg_webrtc_leg_create_offer_async (webrtc, NULL, on_offer_made, ref);
+  return TRUE;
+}
+
+/* -- ending ------------------------------------------------------------------ */
+
+/* Ends @call: the leg @ender (-1: neither, e.g. media failed) hung up. Every
+ * phone hears `ended` (the ender with @cause, the other side remote_hangup
+ * once the call was up), every SIP dialog is hung up. */
+static void
+end_call (MgCallManager *self, MgCall *call, int ender, const char *cause, guint sip_status,
+          const char *reason)
+{
+  g_autoptr (MgCall) keep = g_object_ref (call);
+  gboolean was_up = mg_call_get_state (call) == MG_CALL_STATE_CONNECTED;
+
+  if (mg_call_get_state (call) == MG_CALL_STATE_ENDED)
+    return;
+  for (int i = 0; i < 2; i++)
+    {
+      MgCallLeg *leg = mg_call_get_leg (call, i);
+      const char *leg_cause = cause;
+
+      if (ender >= 0 && i != ender && was_up)
+        leg_cause = "remote_hangup";
+      if (leg->phone != NULL)
+        send_ended (leg->phone, call, leg_cause, sip_status, reason);
+      if (leg->dialog != NULL)
+        {
+          g_signal_handlers_disconnect_by_data (leg->dialog, call);
+          mg_sip_dialog_hangup (leg->dialog);
+        }
+      if (leg->rtp != NULL)
+        g_signal_handlers_disconnect_by_data (leg->rtp, call);
+    }
+  g_signal_handlers_disconnect_by_data (call, self);
+  mg_call_stop (call);
+  g_info ("call %s ended: %s", mg_call_get_id (call), cause);
+  g_hash_table_remove (self->calls, mg_call_get_id (call));
+}
+
+/* -- SIP media: our SDP, the peer's SDP ------------------------------------------ */
+
+static char *
+build_sip_sdp (MgCallManager *self, MgCall *call, MgCallLeg *sip, MgSdpDirection direction,
+               GError **error)
+{
+  g_autoptr (GPtrArray) codecs = g_ptr_array_new_with_free_func ((GDestroyNotify) mg_sdp_codec_free);
+
+  g_ptr_array_add (codecs, mg_sdp_codec_copy (sip->sip_codec));
+  if (sip->sip_dtmf_pt >= 0)
+    {
+      MgSdpCodec *te = mg_sdp_codec_new_default ("telephone-event");
+
+      te->payload_type = sip->sip_dtmf_pt;
+      g_ptr_array_add (codecs, te);
+    }
+  return mg_sip_sdp_build (media_address (self), mg_rtp_endpoint_get_local_port (sip->rtp),
+                           g_str_hash (mg_call_get_id (call)), ++sip->sdp_version, codecs,
+                           direction, error);
+}
+
+/* Our INVITE's offer: the phone's codec first (passthrough), then G.711 when
+ * the phone speaks Opus (transcoding), and telephone-event. */
+static char *
+build_sip_offer (MgCallManager *self, MgCall *call, MgCallLeg *phone, MgCallLeg *sip,
+                 GError **error)
+{
+  const char *first = policy_name (mg_webrtc_leg_get_encoding_name (phone->webrtc));
+  g_auto (GStrv) policy = policy_codecs (self);
+  g_autoptr (GPtrArray) codecs = g_ptr_array_new_with_free_func ((GDestroyNotify) mg_sdp_codec_free);
+
+  g_ptr_array_add (codecs, mg_sdp_codec_new_default (first));
+  if (g_strcmp0 (first, "opus") == 0)
+    for (guint i = 0; policy[i] != NULL; i++)
+      if (g_str_equal (policy[i], "PCMU") || g_str_equal (policy[i], "PCMA"))
+        g_ptr_array_add (codecs, mg_sdp_codec_new_default (policy[i]));
+  if (policy_has_telephone_event (self))
+    g_ptr_array_add (codecs, mg_sdp_codec_new_default ("telephone-event"));
+  return mg_sip_sdp_build (media_address (self), mg_rtp_endpoint_get_local_port (sip->rtp),
+                           g_str_hash (mg_call_get_id (call)), ++sip->sdp_version, codecs,
+                           MG_SDP_DIRECTION_SENDRECV, error);
+}
+
+static gboolean
+open_rtp (MgCallManager *self, MgCallLeg *sip, GError **error)
+{
+  if (sip->rtp != NULL)
+    return TRUE;
+  sip->rtp = mg_rtp_endpoint_new (media_address (self), mg_config_get_rtp_port_min (self->config),
+                                  mg_config_get_rtp_port_max (self->config), error);
+  return sip->rtp != NULL;
+}
+
+/* Takes the SIP peer's SDP: the codec (preferring the phone's), its
+ * telephone-event and its address. */
+static gboolean
+take_sip_sdp (MgCallManager *self, MgCallLeg *phone, MgCallLeg *sip, const char *text,
+              GError **error)
+{
+  g_autoptr (MgSipSdp) sdp = NULL;
+  g_auto (GStrv) order = NULL;
+  g_autoptr (MgSdpCodec) te = NULL;
+  MgSdpCodec *codec;
+
+  if (text == NULL)
+    {
+      g_set_error (error, MG_SDP_ERROR, MG_SDP_ERROR_INVALID, _("the SIP peer sent no SDP"));
+      return FALSE;
+    }
+  sdp = mg_sip_sdp_parse (text, -1, error);
+  if (sdp == NULL)
+    return FALSE;
+  order = codecs_preferring (self, policy_name (mg_webrtc_leg_get_encoding_name (phone->webrtc)));
+  codec = mg_sip_sdp_choose_codec (sdp, (const char *const *) order, error);
+  if (codec == NULL)
+    return FALSE;
+  g_clear_pointer (&sip->sip_codec, mg_sdp_codec_free);
+  sip->sip_codec = codec;
+  te = mg_sip_sdp_find_telephone_event (sdp, 8000);
+  sip->sip_dtmf_pt = te != NULL && policy_has_telephone_event (self) ? (int) te->payload_type : -1;
+  return mg_rtp_endpoint_set_remote (sip->rtp, mg_sip_sdp_get_address (sdp),
+                                     mg_sip_sdp_get_port (sdp), error);
+}
+
+static void
+connect_and_announce (MgCallManager *self, MgCall *call)
+{
+  if (mg_call_get_state (call) == MG_CALL_STATE_CONNECTED)
+    return;
+  mg_call_set_state (call, MG_CALL_STATE_CONNECTED);
+  for (guint i = 0; i < 2; i++)
+    send_event (mg_call_get_leg (call, i)->phone, "accepted", call, NULL);
+}
+
+/* -- SIP dialog events ------------------------------------------------------- */
+
+static void
+send_digit (MgPhoneSession *phone, MgCall *call, const char *digit)
+{
+  g_autoptr (JsonObject) extra = json_object_new ();
+
+  json_object_set_string_member (extra, "digit", digit);
+  send_event (phone, "dtmf", call, extra);
+}
+
+static void
+on_rtp_dtmf (MgRtpEndpoint *rtp, const char *digit, MgCall *call)
+{
+  send_digit (mg_call_get_leg (call, 0)->phone, call, digit);
+}
+
+static void
+on_dialog_progress (MgSipDialog *dialog, guint status, const char *reason, const char *sdp,
+                    MgCall *call)
+{
+  MgCallManager *self = g_object_get_data (G_OBJECT (call), "mg-manager");
+  MgCallLeg *phone = mg_call_get_leg (call, 0);
+  MgCallLeg *sip = mg_call_get_leg (call, 1);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonObject) extra = NULL;
+
+  mg_call_set_state (call, MG_CALL_STATE_RINGING);
+  if (status == 180 && sdp == NULL)
+    {
+      send_event (phone->phone, "ringing", call, NULL);
+      return;
+    }
+  /* early media: bridge now, so the phone hears the far end's tones */
+  if (sdp != NULL && !mg_call_is_bridged (call)
+      && (!take_sip_sdp (self, phone, sip, sdp, &error) || !mg_call_bridge (call, &error)))
+    g_info ("call %s: no early media: %s", mg_call_get_id (call), error->message);
+  extra = json_object_new ();
+  json_object_set_boolean_member (extra, "early_media", mg_call_is_bridged (call));
+  send_event (phone->phone, "progress", call, extra);
+}
+
+static void
+on_dialog_answered (MgSipDialog *dialog, const char *sdp, MgCall *call)
+{
+  MgCallManager *self = g_object_get_data (G_OBJECT (call), "mg-manager");
+  MgCallLeg *phone = mg_call_get_leg (call, 0);
+  MgCallLeg *sip = mg_call_get_leg (call, 1);
+  g_autoptr (GError) error = NULL;
+
+  if (!mg_call_is_bridged (call)
+      && (!take_sip_sdp (self, phone, sip, sdp, &error) || !mg_call_bridge (call, &error)))
+    {
+      g_info ("call %s: cannot bridge the SIP answer: %s", mg_call_get_id (call), error->message);
+      end_call (self, call, -1, "media_failed", 0, NULL);
+      return;
+    }
+  connect_and_announce (self, call);
+}
+
+static void
+on_dialog_ended (MgSipDialog *dialog, guint status, const char *reason, gboolean by_remote,
+                 MgCall *call)
+{
+  MgCallManager *self = g_object_get_data (G_OBJECT (call), "mg-manager");
+
+  if (status != 0)
+    end_call (self, call, 1, cause_of_status (status), status, reason);
+  else
+    end_call (self, call, 1, "remote_hangup", 0, NULL);
+}
+
+static void
+on_dialog_reoffered (MgSipDialog *dialog, const char *sdp, MgCall *call)
+{
+  MgCallManager *self = g_object_get_data (G_OBJECT (call), "mg-manager");
+  MgCallLeg *sip = mg_call_get_leg (call, 1);
+  g_autoptr (MgSipSdp) offer = sdp ? mg_sip_sdp_parse (sdp, -1, NULL) : NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *answer = NULL;
+  MgSdpDirection offered;
+  gboolean hold;
+
+  if (offer == NULL)
+    {
+      mg_sip_dialog_reject (dialog, 488, NULL);
+      return;
+    }
+  offered = mg_sip_sdp_get_direction (offer);
+  hold = offered == MG_SDP_DIRECTION_SENDONLY || offered == MG_SDP_DIRECTION_INACTIVE;
+  answer = build_sip_sdp (self, call, sip, mg_sdp_direction_answer (offered, FALSE), &error);
+  if (answer == NULL)
+    {
+      mg_sip_dialog_reject (dialog, 488, NULL);
+      return;
+    }
+  mg_sip_dialog_accept_reinvite (dialog, answer);
+  mg_call_set_hold (call, hold);
+  {
+    g_autoptr (JsonObject) extra = json_object_new ();
+
+    json_object_set_string_member (extra, "by", "remote");
+    send_event (mg_call_get_leg (call, 0)->phone, hold ? "held" : "resumed", call, extra);
+  }
+}
+
+static void
+on_dialog_info (MgSipDialog *dialog, const char *content_type, const char *body, MgCall *call)
+{
+  const char *signal;
+  char digit[2] = { 0, 0 };
+
+  if (body == NULL || g_strcmp0 (content_type, "application/dtmf-relay") != 0
+      || (signal = strstr (body, "Signal=")) == NULL)
+    return;
+  digit[0] = g_ascii_toupper (signal[strlen ("Signal=")]);
+  if (digit[0] != '\0' && strchr ("0123456789*#ABCD", digit[0]))
+    send_digit (mg_call_get_leg (call, 0)->phone, call, digit);
+}
+
+static void
+watch_dialog (MgCall *call, MgSipDialog *dialog, MgRtpEndpoint *rtp)
+{
+  g_signal_connect (dialog, "progress", G_CALLBACK (on_dialog_progress), call);
+  g_signal_connect (dialog, "answered", G_CALLBACK (on_dialog_answered), call);
+  g_signal_connect (dialog, "ended", G_CALLBACK (on_dialog_ended), call);
+  g_signal_connect (dialog, "reoffered", G_CALLBACK (on_dialog_reoffered), call);
+  g_signal_connect (dialog, "info", G_CALLBACK (on_dialog_info), call);
+  g_signal_connect (rtp, "dtmf-received", G_CALLBACK (on_rtp_dtmf), call);
+}
+
+static void
+on_call_dtmf_detected (MgCall *call, guint index, const char *digit, MgCallManager *self)
+{
+  MgCallLeg *sip = mg_call_get_leg (call, 1 - index);
+  g_autofree char *body = g_strdup_printf ("Signal=%s\r\nDuration=160\r\n", digit);
+
+  if (sip->dialog != NULL)
+    mg_sip_dialog_send_info (sip->dialog, "application/dtmf-relay", body);
+}
+
+/* -- progress once a phone answered our offer -------------------------------- */
+
+static void
+invite_sip (MgCallManager *self, MgCall *call)
+{
+  MgCallLeg *phone = mg_call_get_leg (call, 0);
+  MgCallLeg *sip = mg_call_get_leg (call, 1);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *offer = NULL;
+
+  if (!open_rtp (self, sip, &error)
+      || (offer = build_sip_offer (self, call, phone, sip, &error)) == NULL
+      || (sip->dialog = mg_sip_agent_call (self->agent, phone->number, sip->number, offer,
+                                           &error)) == NULL)
+    {
+      g_info ("call %s: cannot call %s: %s", mg_call_get_id (call), sip->number, error->message);
+      end_call (self, call, -1, "failed", 0, NULL);
+      return;
+    }
+  watch_dialog (call, sip->dialog, sip->rtp);
+}
+
+static void
+answer_sip (MgCallManager *self, MgCall *call)
+{
+  MgCallLeg *phone = mg_call_get_leg (call, 0);
+  MgCallLeg *sip = mg_call_get_leg (call, 1);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *answer = NULL;
+
+  if (!open_rtp (self, sip, &error)
+      || !take_sip_sdp (self, phone, sip, mg_sip_dialog_get_remote_sdp (sip->dialog), &error)
+      || (answer = build_sip_sdp (self, call, sip, MG_SDP_DIRECTION_SENDRECV, &error)) == NULL
+      || !mg_call_bridge (call, &error))
+    {
+      g_info ("call %s: cannot answer: %s", mg_call_get_id (call), error->message);
+      mg_sip_dialog_reject (sip->dialog, 488, NULL);
+      end_call (self, call, -1, "media_failed", 488, "Not Acceptable Here");
+      return;
+    }
+  g_signal_connect (sip->rtp, "dtmf-received", G_CALLBACK (on_rtp_dtmf), call);
+  mg_sip_dialog_answer (sip->dialog, answer);
+  connect_and_announce (self, call);
+}
+
+static void
+phone_answered (MgCallManager *self, MgCall *call)
+{
+  MgCallLeg *a = mg_call_get_leg (call, 0);
+  MgCallLeg *b = mg_call_get_leg (call, 1);
+  g_autoptr (GError) error = NULL;
+
+  switch (route_of (call))
+    {
+    case ROUTE_SIP_OUT:
+      if (a->answered && !g_object_get_data (G_OBJECT (call), INVITED_KEY))
+        {
+          g_object_set_data (G_OBJECT (call), INVITED_KEY, GINT_TO_POINTER (1));
+          invite_sip (self, call);
+        }
+      break;
+    case ROUTE_SIP_IN:
+      if (a->answered)
+        answer_sip (self, call);
+      break;
+    case ROUTE_LOCAL:
+      if (a->answered && b->answered)
+        {
+          if (!mg_call_bridge (call, &error))
+            {
+              g_info ("call %s: %s", mg_call_get_id (call), error->message);
+              end_call (self, call, -1, "media_failed", 0, NULL);
+              return;
+            }
+          connect_and_announce (self, call);
+        }
+      break;
+    }
+}
+
+/* -- new calls ----------------------------------------------------------------- */
+
+static MgCall *
+new_call (MgCallManager *self, Route route)
+{
+  g_autofree char *random = mg_random_token (12);
+  g_autofree char *id = g_strconcat ("c-", random, NULL);
+  MgCall *call = mg_call_new (id, self->config);
+
+  g_object_set_data (G_OBJECT (call), ROUTE_KEY, GINT_TO_POINTER (route));
+  g_object_set_data (G_OBJECT (call), "mg-manager", self);
+  g_signal_connect (call, "failed", G_CALLBACK (on_call_failed), self);
+  g_signal_connect (call, "dtmf-detected", G_CALLBACK (on_call_dtmf_detected), self);
+  g_hash_table_insert (self->calls, g_strdup (id), call);
+  return call;
+}
+
+static void
+set_phone (MgCallLeg *leg, MgPhoneSession *phone, MgExtension *extension)
+{
+  leg->phone = g_object_ref (phone);
+  leg->number = g_strdup (mg_phone_session_get_extension (phone));
+  leg->display_name = g_strdup (extension ? mg_extension_get_display_name (extension) : "");
+}
+
+static JsonObject *
+party (const char *number, const char *display_name)
+{
+  JsonObject *from = json_object_new ();
+
+  json_object_set_string_member (from, "number", number ? number : "");
+  json_object_set_string_member (from, "display_name", display_name ? display_name : "");
+  return from;
+}
+
+static gboolean
+is_dialable (const char *to)
+{
+  if (to == NULL || *to == '\0' || strlen (to) > 64)
+    return FALSE;
+  for (const char *p = to; *p; p++)
+    if (!g_ascii_isalnum (*p) && !strchr ("+*#._-", *p))
+      return FALSE;
+  return TRUE;
+}
+
+/* -- phone requests ------------------------------------------------------------ */
+
+static MgCall *
+call_of_request (MgCallManager *self, MgPhoneSession *phone, gint64 id, JsonObject *message,
+                 int *index)
+{
+  const char *call_id = json_object_get_string_member_with_default (message, "call_id", NULL);
+  MgCall *call = call_id ? g_hash_table_lookup (self->calls, call_id) : NULL;
+
+  if (call == NULL || (*index = mg_call_find_phone_leg (call, phone)) < 0)
+    {
+      mg_phone_session_reply_error (phone, id, "unknown_call", _("no such call on this phone"));
+      return NULL;
+    }
+  return call;
+}
+
+static void
+handle_call (MgCallManager *self, MgPhoneSession *phone, gint64 id, JsonObject *message)
+{
+  const char *to = json_object_get_string_member_with_default (message, "to", NULL);
+  const char *from = mg_phone_session_get_extension (phone);
+  g_autoptr (MgExtension) caller = mg_store_get_extension (self->store, from, NULL);
+  g_autoptr (MgExtension) callee = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonObject) reply = json_object_new ();
+  MgPhoneSession *target = NULL;
+  Route route;
+  MgCall *call;
+
+  if (!is_dialable (to) || g_strcmp0 (to, from) == 0)
+    {
+      mg_phone_session_reply_error (phone, id, "bad_request",
+                                    _("\"to\" must be another number: letters, digits, + * # . _ -"));
+      return;
+    }
+  if (mg_extension_number_is_valid (to))
+    callee = mg_store_get_extension (self->store, to, NULL);
+  if (callee != NULL)
+    route = ROUTE_LOCAL;
+  else if (mg_sip_agent_get_active_registrar (self->agent) != NULL)
+    route = ROUTE_SIP_OUT;
+  else
+    {
+      mg_phone_session_reply_error (phone, id, "not_found", _("no such number"));
+      return;
+    }
+
+  call = new_call (self, route);
+  set_phone (mg_call_get_leg (call, 0), phone, caller);
+  mg_call_get_leg (call, 1)->number = g_strdup (to);
+  json_object_set_string_member (reply, "call_id", mg_call_get_id (call));
+  mg_phone_session_reply_ok (phone, id, reply);
+
+  if (!start_phone_leg (self, call, 0, NULL, &error))
+    {
+      g_warning ("call %s: %s", mg_call_get_id (call), error->message);
+      end_call (self, call, -1, "failed", 0, NULL);
+      return;
+    }
+  if (route != ROUTE_LOCAL)
+    return;
+
+  target = mg_phone_hub_lookup (self->hub, to);
+  if (target == NULL || !mg_phone_session_is_connected (target) || !mg_extension_get_enabled (callee))
+    {
+      end_call (self, call, -1, "unavailable", 480, "Temporarily Unavailable");
+      return;
+    }
+  set_phone (mg_call_get_leg (call, 1), target, callee);
+  {
+    g_autoptr (JsonObject) extra = json_object_new ();
+
+    json_object_set_object_member (extra, "from",
+                                   party (from, caller ? mg_extension_get_display_name (caller) : ""));
+    send_event (target, "incoming", call, extra);
+  }
+  mg_call_set_state (call, MG_CALL_STATE_RINGING);
+  send_event (phone, "ringing", call, NULL);
+}
+
+static void
+handle_accept (MgCallManager *self, MgPhoneSession *phone, gint64 id, JsonObject *message)
+{
+  g_autoptr (GError) error = NULL;
+  int index;
+  MgCall *call = call_of_request (self, phone, id, message, &index);
+  Route route;
+  MgCallLeg *sip;
+  const char *preferred = NULL;
+
+  if (call == NULL)
+    return;
+  route = route_of (call);
+  if (mg_call_get_state (call) != MG_CALL_STATE_RINGING
+      || !((route == ROUTE_LOCAL && index == 1) || (route == ROUTE_SIP_IN && index == 0))
+      || mg_call_get_leg (call, index)->webrtc != NULL)
+    {
+      mg_phone_session_reply_error (phone, id, "invalid_state", _("this call cannot be accepted now"));
+      return;
+    }
+  mg_phone_session_reply_ok (phone, id, NULL);
+  if (route == ROUTE_SIP_IN)
+    {
+      /* offer the SIP peer's codec first, so the browser can take it: passthrough */
+      g_autoptr (MgSipSdp) offer = NULL;
+      g_auto (GStrv) policy = policy_codecs (self);
+      g_autoptr (MgSdpCodec) chosen = NULL;
+
+      sip = mg_call_get_leg (call, 1);
+      offer = mg_sip_sdp_parse (mg_sip_dialog_get_remote_sdp (sip->dialog), -1, NULL);
+      chosen = offer ? mg_sip_sdp_choose_codec (offer, (const char *const *) policy, NULL) : NULL;
+      preferred = chosen ? policy_name (chosen->encoding_name) : NULL;
+    }
+  else
+    {
+      /* the caller's phone negotiated already: the same codec makes passthrough */
+      MgWebrtcLeg *caller = mg_call_get_leg (call, 0)->webrtc;
+
+      preferred = caller && mg_webrtc_leg_get_encoding_name (caller)
+                    ? policy_name (mg_webrtc_leg_get_encoding_name (caller))
+                    : NULL;
+    }
+  if (!start_phone_leg (self, call, index, preferred, &error))
+    {
+      g_warning ("call %s: %s", mg_call_get_id (call), error->message);
+      end_call (self, call, -1, "failed", 0, NULL);
+    }
+}
+
+static void
+handle_decline (MgCallManager *self, MgPhoneSession *phone, gint64 id, JsonObject *message)
+{
+  int index;
+  MgCall *call = call_of_request (self, phone, id, message, &index);
+  MgCallLeg *sip;
+
+  if (call == NULL)
+    return;
+  if (mg_call_get_state (call) != MG_CALL_STATE_RINGING
+      || (route_of (call) == ROUTE_LOCAL && index != 1)
+      || (route_of (call) == ROUTE_SIP_OUT))
+    {
+      mg_phone_session_reply_error (phone, id, "invalid_state", _("only a ringing incoming call can be declined"));
+      return;
+    }
+  mg_phone_session_reply_ok (phone, id, NULL);
+  sip = mg_call_get_leg (call, 1);
+  if (sip->dialog != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (sip->dialog, call);
+      mg_sip_dialog_reject (sip->dialog, 603, "Decline");
+    }
+  end_call (self, call, index, "declined", sip->dialog ? 603 : 0, sip->dialog ? "Decline" : NULL);
+}
+
+static void
+handle_hangup (MgCallManager *self, MgPhoneSession *phone, gint64 id, JsonObject *message)
+{
+  int index;
+  MgCall *call = call_of_request (self, phone, id, message, &index);
+  const char *cause_for_other;
+
+  if (call == NULL)
+    return;
+  mg_phone_session_reply_ok (phone, id, NULL);
+  /* the other phone of a call not yet up hears that the caller gave up */
+  cause_for_other = mg_call_get_state (call) == MG_CALL_STATE_CONNECTED ? "remote_hangup" : "cancelled";
+  send_ended (phone, call, "hangup", 0, NULL);
+  mg_call_get_leg (call, index)->phone = (g_object_unref (phone), NULL);
+  end_call (self, call, index, cause_for_other, 0, NULL);
+}
+
+static gboolean
+valid_digits (const char *digits)
+{
+  if (digits == NULL || *digits == '\0' || strlen (digits) > 32)
+    return FALSE;
+  for (const char *p = digits; *p; p++)
+    if (!strchr ("0123456789*#ABCDabcd", *p))
+      return FALSE;
+  return TRUE;
+}
+
+static void
+handle_dtmf (MgCallManager *self, MgPhoneSession *phone, gint64 id, JsonObject *message)
+{
+  const char *digits = json_object_get_string_member_with_default (message, "digits", NULL);
+  int index;
+  MgCall *call = call_of_request (self, phone, id, message, &index);
+  MgCallLeg *other;
+
+  if (call == NULL)
+    return;
+  if (!valid_digits (digits))
+    {
+      mg_phone_session_reply_error (phone, id, "bad_request", _("\"digits\": 1 to 32 of 0-9 * # A-D"));
+      return;
+    }
+  if (mg_call_get_state (call) != MG_CALL_STATE_CONNECTED)
+    {
+      mg_phone_session_reply_error (phone, id, "invalid_state", _("the call is not connected"));
+      return;
+    }
+  mg_phone_session_reply_ok (phone, id, NULL);
+  other = mg_call_get_leg (call, 1 - index);
+  for (const char *p = digits; *p; p++)
+    {
+      char digit[2] = { g_ascii_toupper (*p), 0 };
+
+      if (other->dialog != NULL)
+        {
+          g_autofree char *body = g_strdup_printf ("Signal=%s\r\nDuration=160\r\n", digit);
+          mg_sip_dialog_send_info (other->dialog, "application/dtmf-relay", body);
+        }
+      else
+        send_digit (other->phone, call, digit);
+    }
+}
+
+static void
+handle_hold (MgCallManager *self, MgPhoneSession *phone, gint64 id, JsonObject *message,
+             gboolean hold)
+{
+  int index;
+  MgCall *call = call_of_request (self, phone, id, message, &index);
+  MgCallLeg *other;
+  g_autoptr (JsonObject) local = json_object_new ();
+  g_autoptr (JsonObject) remote = json_object_new ();
+
+  if (call == NULL)
+    return;
+  if (mg_call_get_state (call) != MG_CALL_STATE_CONNECTED)
+    {
+      mg_phone_session_reply_error (phone, id, "invalid_state", _("the call is not connected"));
+      return;
+    }
+  mg_phone_session_reply_ok (phone, id, NULL);
+  other = mg_call_get_leg (call, 1 - index);
+  if (other->dialog != NULL)
+    {
+      g_autofree char *sdp = build_sip_sdp (self, call, other,
+                                            hold ? MG_SDP_DIRECTION_SENDONLY : MG_SDP_DIRECTION_SENDRECV,
+                                            NULL);
+      if (sdp != NULL)
+        mg_sip_dialog_reinvite (other->dialog, sdp);
+    }
+  mg_call_set_hold (call, hold);
+  json_object_set_string_member (local, "by", "local");
+  json_object_set_string_member (remote, "by", "remote");
+  send_event (phone, hold ? "held" : "resumed", call, local);
+  send_event (other->phone, hold ? "held" : "resumed", call, remote);
+}
+
+static void
+handle_mute (MgCallManager *self, MgPhoneSession *phone, gint64 id, JsonObject *message)
+{
+  int index;
+  MgCall *call = call_of_request (self, phone, id, message, &index);
+  JsonNode *muted = json_object_get_member (message, "muted");
+
+  if (call == NULL)
+    return;
+  if (muted == NULL || json_node_get_value_type (muted) != G_TYPE_BOOLEAN)
+    {
+      mg_phone_session_reply_error (phone, id, "bad_request", _("\"muted\" must be true or false"));
+      return;
+    }
+  mg_call_set_mute (call, index, json_node_get_boolean (muted));
+  mg_phone_session_reply_ok (phone, id, NULL);
+}
+
+static gboolean
+on_request (MgPhoneSession *phone, gint64 id, const char *type, JsonObject *message,
+            MgCallManager *self)
+{
+  if (g_str_equal (type, "call"))
+    handle_call (self, phone, id, message);
+  else if (g_str_equal (type, "accept"))
+    handle_accept (self, phone, id, message);
+  else if (g_str_equal (type, "decline"))
+    handle_decline (self, phone, id, message);
+  else if (g_str_equal (type, "hangup"))
+    handle_hangup (self, phone, id, message);
+  else if (g_str_equal (type, "dtmf"))
+    handle_dtmf (self, phone, id, message);
+  else if (g_str_equal (type, "hold"))
+    handle_hold (self, phone, id, message, TRUE);
+  else if (g_str_equal (type, "unhold"))
+    handle_hold (self, phone, id, message, FALSE);
+  else if (g_str_equal (type, "mute"))
+    handle_mute (self, phone, id, message);
+  else
+    return FALSE;
+  return TRUE;
+}
+
+/* -- media negotiation from phones --------------------------------------------- */
+
+static void
+media_error (MgPhoneSession *phone, const char *call_id, const char *message)
+{
+  g_autoptr (JsonObject) event = json_object_new ();
+
+  json_object_set_string_member (event, "type", "error");
+  json_object_set_string_member (event, "code", "bad_request");
+  json_object_set_string_member (event, "message", message);
+  if (call_id != NULL)
+    json_object_set_string_member (event, "call_id", call_id);
+  mg_phone_session_send (phone, event);
+}
+
+static void
+on_media (MgPhoneSession *phone, const char *type, JsonObject *message, MgCallManager *self)
+{
+  const char *call_id = json_object_get_string_member_with_default (message, "call_id", NULL);
+  MgCall *call = call_id ? g_hash_table_lookup (self->calls, call_id) : NULL;
+  int index = call ? mg_call_find_phone_leg (call, phone) : -1;
+  MgCallLeg *leg;
+  g_autoptr (GError) error = NULL;
+
+  if (index < 0 || (leg = mg_call_get_leg (call, index))->webrtc == NULL)
+    {
+      media_error (phone, call_id, _("no such call on this phone"));
+      return;
+    }
+  if (g_str_equal (type, "sdp"))
+    {
+      JsonObject *sdp = json_object_get_object_member (message, "sdp");
+      const char *sdp_type = sdp ? json_object_get_string_member_with_default (sdp, "type", NULL) : NULL;
+      const char *text = sdp ? json_object_get_string_member_with_default (sdp, "sdp", NULL) : NULL;
+
+      if (g_strcmp0 (sdp_type, "answer") != 0 || text == NULL)
+        media_error (phone, call_id, _("expected {\"sdp\":{\"type\":\"answer\",\"sdp\":\"…\"}}"));
+      else if (leg->answered)
+        media_error (phone, call_id, _("this call's answer was given already"));
+      else if (!mg_webrtc_leg_set_remote_answer (leg->webrtc, text, &error))
+        media_error (phone, call_id, error->message);
+      else
+        {
+          leg->answered = TRUE;
+          phone_answered (self, call);
+        }
+      return;
+    }
+  /* ice */
+  {
+    JsonNode *node = json_object_get_member (message, "candidate");
+    JsonObject *c;
+
+    if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+      return; /* end of candidates */
+    c = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+    if (c == NULL || json_object_get_string_member_with_default (c, "candidate", NULL) == NULL)
+      {
+        media_error (phone, call_id, _("a candidate is {\"candidate\",\"sdpMid\",\"sdpMLineIndex\"}"));
+        return;
+      }
+    if (*json_object_get_string_member (c, "candidate") == '\0')
+      return;
+    if (!mg_webrtc_leg_add_remote_candidate (
+          leg->webrtc, json_object_get_int_member_with_default (c, "sdpMLineIndex", 0),
+          json_object_get_string_member_with_default (c, "sdpMid", NULL),
+          json_object_get_string_member (c, "candidate"), &error))
+      media_error (phone, call_id, error->message);
+  }
+}
+
+/* -- sessions and SIP -------------------------------------------------------- */
+
+static void
+on_session_added (MgPhoneHub *hub, MgPhoneSession *phone, MgCallManager *self)
+{
+  g_signal_connect_object (phone, "request", G_CALLBACK (on_request), self, 0);
+  g_signal_connect_object (phone, "media", G_CALLBACK (on_media), self, 0);
+}
+
+static void
+on_session_removed (MgPhoneHub *hub, MgPhoneSession *phone, MgCallManager *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+  g_autoptr (GPtrArray) gone = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_hash_table_iter_init (&iter, self->calls);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (mg_call_find_phone_leg (value, phone) >= 0)
+      g_ptr_array_add (gone, g_object_ref (value));
+  for (guint i = 0; i < gone->len; i++)
+    {
+      MgCall *call = g_ptr_array_index (gone, i);
+
+      end_call (self, call, mg_call_find_phone_leg (call, phone), "media_failed", 0, NULL);
+    }
+}
+
+static gboolean
+on_incoming_sip (MgSipAgent *agent, MgSipDialog *dialog, MgCallManager *self)
+{
+  const char *number = mg_sip_dialog_get_local_number (dialog);
+  MgPhoneSession *phone = mg_phone_hub_lookup (self->hub, number);
+  g_autoptr (MgExtension) extension = NULL;
+  g_autoptr (JsonObject) extra = NULL;
+  MgCall *call;
+  MgCallLeg *sip;
+
+  if (phone == NULL || !mg_phone_session_is_connected (phone))
+    return FALSE; /* 480 */
+  extension = mg_store_get_extension (self->store, number, NULL);
+  call = new_call (self, ROUTE_SIP_IN);
+  set_phone (mg_call_get_leg (call, 0), phone, extension);
+  sip = mg_call_get_leg (call, 1);
+  sip->dialog = g_object_ref (dialog);
+  sip->number = g_strdup (mg_sip_dialog_get_remote_number (dialog));
+  sip->display_name = g_strdup (mg_sip_dialog_get_remote_display (dialog));
+  g_signal_connect (dialog, "ended", G_CALLBACK (on_dialog_ended), call);
+  g_signal_connect (dialog, "reoffered", G_CALLBACK (on_dialog_reoffered), call);
+  g_signal_connect (dialog, "info", G_CALLBACK (on_dialog_info), call);
+  mg_call_set_state (call, MG_CALL_STATE_RINGING);
+  mg_sip_dialog_ring (dialog);
+  extra = json_object_new ();
+  json_object_set_object_member (extra, "from", party (sip->number, sip->display_name));
+  send_event (phone, "incoming", call, extra);
+  return TRUE;
+}
+
+MgCallManager *
+mg_call_manager_new (MgConfig *config, MgStore *store, MgPhoneHub *hub, MgSipAgent *agent)
+{
+  MgCallManager *self = g_object_new (MG_TYPE_CALL_MANAGER, NULL);
+
+  self->config = g_object_ref (config);
+  self->store = g_object_ref (store);
+  self->hub = g_object_ref (hub);
+  self->agent = g_object_ref (agent);
+  g_signal_connect (hub, "session-added", G_CALLBACK (on_session_added), self);
+  g_signal_connect (hub, "session-removed", G_CALLBACK (on_session_removed), self);
+  g_signal_connect (agent, "incoming-call", G_CALLBACK (on_incoming_sip), self);
+  return self;
+}
+
+guint
+mg_call_manager_count (MgCallManager *self)
+{
+  return g_hash_table_size (self->calls);
+}
+
+MgCall *
+mg_call_manager_lookup (MgCallManager *self, const char *id)
+{
+  return g_hash_table_lookup (self->calls, id);
+}
+
+JsonArray *
+mg_call_manager_describe (MgCallManager *self)
+{
+  JsonArray *items = json_array_new ();
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->calls);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    json_array_add_object_element (items, mg_call_describe (value));
+  return items;
+}
+
+gboolean
+mg_call_manager_hangup (MgCallManager *self, const char *id)
+{
+  MgCall *call = g_hash_table_lookup (self->calls, id);
+
+  if (call == NULL)
+    return FALSE;
+  end_call (self, call, -1, "hangup", 0, NULL);
+  return TRUE;
+}
+
+void
+mg_call_manager_end_all (MgCallManager *self)
+{
+  GList *ids = g_hash_table_get_keys (self->calls);
+
+  for (GList *l = ids; l != NULL; l = l->next)
+    {
+      MgCall *call = g_hash_table_lookup (self->calls, l->data);
+
+      if (call != NULL)
+        end_call (self, call, -1, "shutdown", 0, NULL);
+    }
+  g_list_free (ids);
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "mg-call.h"
+#include "mg-config.h"
+#include "mg-phone-session.h"
+#include "mg-rtp-endpoint.h"
+#include "mg-sip-dialog.h"
+#include "mg-sip-sdp.h"
+#include "mg-webrtc-leg.h"
+
+G_BEGIN_DECLS
+
+/* One side of a call: a browser phone (webrtc) or a SIP dialog. */
+typedef struct
+{
+  char *number;
+  char *display_name;
+  /* a browser phone */
+  MgPhoneSession *phone;
+  MgWebrtcLeg *webrtc;
+  gboolean answered;   /* the phone's SDP answer is applied */
+  GstPad *audio_src;   /* webrtcbin's audio src pad, once it exists */
+  GstPad *dtmf_src;    /* its telephone-event src pad */
+  /* a SIP dialog */
+  MgSipDialog *dialog;
+  MgRtpEndpoint *rtp;
+  MgSdpCodec *sip_codec;
+  int sip_dtmf_pt;
+  guint64 sdp_version;
+  gboolean muted;
+} MgCallLeg;
+
+MgCall     *mg_call_new            (const char *id,
+                                    MgConfig   *config);
+MgCallLeg  *mg_call_get_leg        (MgCall *self,
+                                    guint   index);
+int         mg_call_find_phone_leg (MgCall         *self,
+                                    MgPhoneSession *phone);
+void        mg_call_set_state      (MgCall      *self,
+                                    MgCallState  state);
+MgWebrtcLeg *mg_call_add_webrtc    (MgCall            *self,
+                                    guint              index,
+                                    const char *const *codecs,
+                                    JsonArray         *ice_servers,
+                                    GError           **error);
+gboolean    mg_call_bridge         (MgCall  *self,
+                                    GError **error);
+gboolean    mg_call_is_bridged     (MgCall *self);
+void        mg_call_set_hold       (MgCall  *self,
+                                    gboolean hold);
+void        mg_call_set_mute       (MgCall  *self,
+                                    guint    index,
+                                    gboolean muted);
+void        mg_call_stop           (MgCall *self);
+JsonObject *mg_call_describe       (MgCall *self);
+char       *mg_call_dump_dot       (MgCall *self);
+
+G_END_DECLS

@@ -1,0 +1,716 @@
+/* mg-call.c: one call's pipeline, its legs and the bridge between them
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#define G_LOG_DOMAIN "mediagate-media"
+
+#include "mg-build-config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "mg-call-private.h"
+#include "mg-pipeline-template.h"
+
+/**
+ * MgCall:
+ *
+ * One call: a small B2BUA of two legs (browser phones or SIP dialogs) and
+ * one `GstPipeline` that bridges their media.
+ *
+ * The bridge picks the cheapest shape from `pipelines/`: passthrough when
+ * both legs negotiated the same codec (no decode, payload types mapped), and
+ * Opus <-> PCMU/PCMA transcoding otherwise. Each shape carries media one way;
+ * the call links the legs' pads to the shapes' ghost pads.
+ */
+
+#define TRANSCODE_LATENCY_MS 40
+#define OPUS_COMPLEXITY 3
+#define OPUS_BITRATE 24000
+
+struct _MgCall
+{
+  GObject parent_instance;
+
+  char *id;
+  MgConfig *config;
+  GstPipeline *pipeline;
+  guint bus_watch;
+  MgCallState state;
+  gint64 created_at;
+  gint64 connected_at;
+  char *shape;
+  gboolean bridged;
+  gboolean held;
+  MgCallLeg legs[2];
+  /* the shapes the webrtc src pads link into, once bridged */
+  GstPad *audio_sink[2];
+  GstPad *dtmf_sink[2];
+};
+
+enum {
+  SIGNAL_FAILED,
+  SIGNAL_DTMF_DETECTED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (MgCall, mg_call, G_TYPE_OBJECT)
+
+static void
+leg_clear (MgCallLeg *leg)
+{
+  if (leg->webrtc != NULL)
+    g_signal_handlers_disconnect_by_data (leg->webrtc, leg);
+  g_clear_pointer (&leg->number, g_free);
+  g_clear_pointer (&leg->display_name, g_free);
+  g_clear_object (&leg->phone);
+  g_clear_object (&leg->webrtc);
+  g_clear_object (&leg->audio_src);
+  g_clear_object (&leg->dtmf_src);
+  g_clear_object (&leg->dialog);
+  g_clear_object (&leg->rtp);
+  g_clear_pointer (&leg->sip_codec, mg_sdp_codec_free);
+}
+
+static void
+mg_call_dispose (GObject *object)
+{
+  MgCall *self = MG_CALL (object);
+
+  mg_call_stop (self);
+  G_OBJECT_CLASS (mg_call_parent_class)->dispose (object);
+}
+
+static void
+mg_call_finalize (GObject *object)
+{
+  MgCall *self = MG_CALL (object);
+
+  g_free (self->id);
+  g_free (self->shape);
+  g_clear_object (&self->config);
+  G_OBJECT_CLASS (mg_call_parent_class)->finalize (object);
+}
+
+static void
+mg_call_class_init (MgCallClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = mg_call_dispose;
+  object_class->finalize = mg_call_finalize;
+
+  /**
+   * MgCall::failed:
+   * @self: the call
+   * @reason: what failed, for logs
+   *
+   * The media failed (a pipeline error, ICE/DTLS failure, no RTP): the call
+   * must end.
+   */
+  signals[SIGNAL_FAILED] = g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                         0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  /**
+   * MgCall::dtmf-detected:
+   * @self: the call
+   * @index: the leg that sent it
+   * @digit: the digit
+   *
+   * A phone sent an RFC 4733 digit the SIP peer cannot take in RTP (it
+   * offered no telephone-event): it must go as SIP INFO.
+   */
+  signals[SIGNAL_DTMF_DETECTED] = g_signal_new ("dtmf-detected", G_TYPE_FROM_CLASS (klass),
+                                                G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                                G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_STRING);
+}
+
+static void
+mg_call_init (MgCall *self)
+{
+  self->legs[0].sip_dtmf_pt = -1;
+  self->legs[1].sip_dtmf_pt = -1;
+}
+
+static const char *const dtmf_digits = "0123456789*#ABCD";
+
+static gboolean
+on_bus_message (GstBus *bus, GstMessage *message, gpointer data)
+{
+  MgCall *self = data;
+
+  switch (GST_MESSAGE_TYPE (message))
+    {
+    case GST_MESSAGE_ERROR:
+      {
+        g_autoptr (GError) error = NULL;
+        g_autofree char *debug = NULL;
+
+        gst_message_parse_error (message, &error, &debug);
+        g_info ("call %s: %s: %s (%s)", self->id, GST_OBJECT_NAME (message->src), error->message,
+                debug ? debug : "");
+        g_signal_emit (self, signals[SIGNAL_FAILED], 0, error->message);
+      }
+      break;
+    case GST_MESSAGE_ELEMENT:
+      {
+        const GstStructure *s = gst_message_get_structure (message);
+        int number = -1;
+        gboolean start = FALSE;
+
+        /* rtpdtmfdepay of a dtmf-detect shape: named dtmf_depay-<leg index> */
+        if (gst_structure_has_name (s, "dtmf-event") && gst_structure_get_int (s, "number", &number)
+            && gst_structure_get_boolean (s, "start", &start) && start && number >= 0 && number < 16)
+          {
+            char digit[2] = { dtmf_digits[number], 0 };
+            guint index = g_str_has_suffix (GST_OBJECT_NAME (message->src), "1") ? 1 : 0;
+
+            g_signal_emit (self, signals[SIGNAL_DTMF_DETECTED], 0, index, digit);
+          }
+      }
+      break;
+    default:
+      break;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+MgCall *
+mg_call_new (const char *id, MgConfig *config)
+{
+  MgCall *self = g_object_new (MG_TYPE_CALL, NULL);
+  g_autofree char *name = g_strconcat ("call-", id, NULL);
+  g_autoptr (GstBus) bus = NULL;
+
+  self->id = g_strdup (id);
+  self->config = g_object_ref (config);
+  self->created_at = g_get_real_time ();
+  self->pipeline = GST_PIPELINE (gst_pipeline_new (name));
+  bus = gst_pipeline_get_bus (self->pipeline);
+  self->bus_watch = gst_bus_add_watch (bus, on_bus_message, self);
+  gst_element_set_state (GST_ELEMENT (self->pipeline), GST_STATE_PLAYING);
+  return self;
+}
+
+MgCallLeg *
+mg_call_get_leg (MgCall *self, guint index)
+{
+  g_return_val_if_fail (index < 2, NULL);
+  return &self->legs[index];
+}
+
+int
+mg_call_find_phone_leg (MgCall *self, MgPhoneSession *phone)
+{
+  for (int i = 0; i < 2; i++)
+    if (self->legs[i].phone == phone)
+      return i;
+  return -1;
+}
+
+void
+mg_call_set_state (MgCall *self, MgCallState state)
+{
+  if (self->state == state || self->state == MG_CALL_STATE_ENDED)
+    return;
+  g_info ("call %s: %s -> %s", self->id, mg_call_state_to_string (self->state),
+          mg_call_state_to_string (state));
+  self->state = state;
+  if (state == MG_CALL_STATE_CONNECTED)
+    self->connected_at = g_get_real_time ();
+  if (state == MG_CALL_STATE_CONNECTED || state == MG_CALL_STATE_ENDED)
+    GST_DEBUG_BIN_TO_DOT_FILE_WITH_TS (GST_BIN (self->pipeline), GST_DEBUG_GRAPH_SHOW_ALL,
+                                       self->id);
+}
+
+/* Held calls and muted legs send nothing from the phone onward. */
+static GstPadProbeReturn
+gate_phone_audio (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  MgCallLeg *leg = data;
+  MgCall *self = g_object_get_data (G_OBJECT (pad), "mg-call");
+
+  if (self == NULL)
+    return GST_PAD_PROBE_OK;
+  return (leg->muted || self->held) ? GST_PAD_PROBE_DROP : GST_PAD_PROBE_OK;
+}
+
+static void
+link_or_log (MgCall *self, GstPad *src, GstPad *sink)
+{
+  GstPadLinkReturn ret;
+
+  if (src == NULL || sink == NULL || gst_pad_is_linked (src))
+    return;
+  ret = gst_pad_link (src, sink);
+  if (ret != GST_PAD_LINK_OK)
+    g_info ("call %s: cannot link %s to %s: %s", self->id, GST_PAD_NAME (src),
+            GST_PAD_NAME (sink), gst_pad_link_get_name (ret));
+}
+
+static void
+on_src_pad_added (MgWebrtcLeg *webrtc, GstPad *pad, const char *encoding_name, int payload_type,
+                  MgCallLeg *leg)
+{
+  MgCall *self = g_object_get_data (G_OBJECT (webrtc), "mg-call");
+  guint index = leg == &self->legs[0] ? 0 : 1;
+
+  if (g_strcmp0 (encoding_name, "TELEPHONE-EVENT") == 0)
+    {
+      g_set_object (&leg->dtmf_src, pad);
+      link_or_log (self, pad, self->dtmf_sink[index]);
+      return;
+    }
+  g_set_object (&leg->audio_src, pad);
+  g_object_set_data (G_OBJECT (pad), "mg-call", self);
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
+                     gate_phone_audio, leg, NULL);
+  link_or_log (self, pad, self->audio_sink[index]);
+}
+
+static void
+on_media_failed (MgWebrtcLeg *webrtc, const char *reason, MgCallLeg *leg)
+{
+  MgCall *self = g_object_get_data (G_OBJECT (webrtc), "mg-call");
+
+  g_signal_emit (self, signals[SIGNAL_FAILED], 0, reason);
+}
+
+static void
+add_ice_servers (MgWebrtcLeg *webrtc, JsonArray *servers)
+{
+  for (guint i = 0; servers != NULL && i < json_array_get_length (servers); i++)
+    {
+      JsonObject *server = json_array_get_object_element (servers, i);
+      JsonArray *urls = json_object_get_array_member (server, "urls");
+
+      for (guint j = 0; urls != NULL && j < json_array_get_length (urls); j++)
+        {
+          g_autoptr (GError) error = NULL;
+
+          if (!mg_webrtc_leg_add_ice_server (
+                webrtc, json_array_get_string_element (urls, j),
+                json_object_get_string_member_with_default (server, "username", NULL),
+                json_object_get_string_member_with_default (server, "credential", NULL), &error))
+            g_info ("ICE server not used: %s", error->message);
+        }
+    }
+}
+
+MgWebrtcLeg *
+mg_call_add_webrtc (MgCall *self, guint index, const char *const *codecs, JsonArray *ice_servers,
+                    GError **error)
+{
+  MgCallLeg *leg = &self->legs[index];
+  const char *name = index == 0 ? "webrtc_a" : "webrtc_b";
+
+  leg->webrtc = mg_webrtc_leg_new (GST_BIN (self->pipeline), name, codecs, error);
+  if (leg->webrtc == NULL)
+    return NULL;
+  g_object_set_data (G_OBJECT (leg->webrtc), "mg-call", self);
+  add_ice_servers (leg->webrtc, ice_servers);
+  g_signal_connect (leg->webrtc, "src-pad-added", G_CALLBACK (on_src_pad_added), leg);
+  g_signal_connect (leg->webrtc, "media-failed", G_CALLBACK (on_media_failed), leg);
+  return leg->webrtc;
+}
+
+static GstBin *
+add_shape (MgCall *self, const char *shape, const char *const *names, const guint *values,
+           GError **error)
+{
+  g_autoptr (MgPipelineTemplate) template = mg_pipeline_template_load_for_config (self->config,
+                                                                                 shape, error);
+  GstBin *bin;
+
+  if (template == NULL)
+    return NULL;
+  for (guint i = 0; names != NULL && names[i] != NULL; i++)
+    if (!mg_pipeline_template_set_uint (template, names[i], values[i], error))
+      return NULL;
+  bin = mg_pipeline_template_instantiate (template, NULL, error);
+  if (bin == NULL)
+    return NULL;
+  gst_bin_add (GST_BIN (self->pipeline), GST_ELEMENT (bin));
+  return bin;
+}
+
+static GstPad *
+ghost (GstBin *bin, const char *name)
+{
+  GstPad *pad = gst_element_get_static_pad (GST_ELEMENT (bin), name);
+
+  if (pad != NULL)
+    g_object_unref (pad); /* the bin keeps it */
+  return pad;
+}
+
+/* Phone @from's audio into phone @to: the same codec only, PT mapped. */
+static gboolean
+bridge_phones (MgCall *self, guint from, guint to, GError **error)
+{
+  MgWebrtcLeg *a = self->legs[from].webrtc;
+  MgWebrtcLeg *b = self->legs[to].webrtc;
+  const char *names[] = { "WEBRTC_PT", NULL };
+  guint values[] = { mg_webrtc_leg_get_payload_type (b) };
+  GstBin *shape;
+  g_autoptr (GstPad) sink = NULL;
+
+  if (g_strcmp0 (mg_webrtc_leg_get_encoding_name (a), mg_webrtc_leg_get_encoding_name (b)) != 0)
+    {
+      g_set_error (error, MG_WEBRTC_ERROR, MG_WEBRTC_ERROR_NO_COMMON_CODEC,
+                   _("the two phones use different codecs (%s, %s)"),
+                   mg_webrtc_leg_get_encoding_name (a), mg_webrtc_leg_get_encoding_name (b));
+      return FALSE;
+    }
+  shape = add_shape (self, "passthrough-to-webrtc", names, values, error);
+  if (shape == NULL)
+    return FALSE;
+  sink = mg_webrtc_leg_get_sink_pad (b);
+  link_or_log (self, ghost (shape, "src"), sink);
+  self->audio_sink[from] = ghost (shape, "sink");
+  gst_element_sync_state_with_parent (GST_ELEMENT (shape));
+  link_or_log (self, self->legs[from].audio_src, self->audio_sink[from]);
+  return TRUE;
+}
+
+static gboolean
+is_g711 (const char *name)
+{
+  return g_ascii_strcasecmp (name, "PCMU") == 0 || g_ascii_strcasecmp (name, "PCMA") == 0;
+}
+
+/* The phone's RFC 4733 events toward the SIP peer: in RTP with the peer's
+ * telephone-event PT, or, when it offered none, decoded here for SIP INFO. */
+static gboolean
+add_dtmf_path (MgCall *self, guint w, MgCallLeg *sip, GstBin *send, GError **error)
+{
+  GstBin *shape;
+  g_autofree char *depay_name = NULL;
+  g_autoptr (GstElement) depay = NULL;
+
+  if (sip->sip_dtmf_pt >= 0)
+    {
+      const char *vars[] = { "SIP_DTMF_PT", NULL };
+      guint values[] = { sip->sip_dtmf_pt };
+
+      shape = add_shape (self, "dtmf-to-sip", vars, values, error);
+      if (shape == NULL)
+        return FALSE;
+      link_or_log (self, ghost (shape, "src"), ghost (send, "dtmf_sink"));
+    }
+  else
+    {
+      shape = add_shape (self, "dtmf-detect", NULL, NULL, error);
+      if (shape == NULL)
+        return FALSE;
+      /* the bus watch tells legs apart by the depayloader's name */
+      depay = gst_bin_get_by_name (shape, "dtmf_depay");
+      depay_name = g_strdup_printf ("dtmf_depay-%u", w);
+      gst_object_set_name (GST_OBJECT (depay), depay_name);
+    }
+  self->dtmf_sink[w] = ghost (shape, "sink");
+  gst_element_sync_state_with_parent (GST_ELEMENT (shape));
+  return TRUE;
+}
+
+/* Shapes between phone leg @w and SIP leg @s: passthrough or Opus<->G.711. */
+static gboolean
+bridge_sip (MgCall *self, guint w, guint s, GError **error)
+{
+  MgCallLeg *phone = &self->legs[w];
+  MgCallLeg *sip = &self->legs[s];
+  const char *webrtc_codec = mg_webrtc_leg_get_encoding_name (phone->webrtc);
+  const char *sip_codec = sip->sip_codec->encoding_name;
+  g_autofree char *sip_lower = g_ascii_strdown (sip_codec, -1);
+  g_autofree char *to_sip_name = NULL;
+  g_autofree char *to_webrtc_name = NULL;
+  guint webrtc_pt = mg_webrtc_leg_get_payload_type (phone->webrtc);
+  GstBin *recv, *send, *to_sip, *to_webrtc;
+  g_autoptr (GstPad) webrtc_sink = NULL;
+  g_autoptr (MgPipelineTemplate) recv_template = NULL;
+  gboolean passthrough = g_ascii_strcasecmp (webrtc_codec, sip_codec) == 0;
+
+  if (!passthrough && !(g_ascii_strcasecmp (webrtc_codec, "OPUS") == 0 && is_g711 (sip_codec)))
+    {
+      g_set_error (error, MG_SDP_ERROR, MG_SDP_ERROR_NO_CODEC,
+                   _("no media shape bridges %s and %s"), webrtc_codec, sip_codec);
+      return FALSE;
+    }
+
+  recv_template = mg_pipeline_template_load_for_config (self->config, "sip-rtp-recv", error);
+  if (recv_template == NULL
+      || !mg_pipeline_template_set (recv_template, "ENCODING", sip_codec, error)
+      || !mg_pipeline_template_set_uint (recv_template, "CLOCK_RATE", sip->sip_codec->clock_rate,
+                                         error)
+      || !mg_pipeline_template_set_uint (recv_template, "PT", sip->sip_codec->payload_type, error)
+      || (recv = mg_pipeline_template_instantiate (recv_template, NULL, error)) == NULL)
+    return FALSE;
+  gst_bin_add (GST_BIN (self->pipeline), GST_ELEMENT (recv));
+  send = add_shape (self, "sip-rtp-send", NULL, NULL, error);
+  if (send == NULL)
+    return FALSE;
+
+  if (passthrough)
+    {
+      const char *to_sip_vars[] = { "SIP_PT", NULL };
+      guint to_sip_values[] = { sip->sip_codec->payload_type };
+      const char *to_webrtc_vars[] = { "WEBRTC_PT", NULL };
+      guint to_webrtc_values[] = { webrtc_pt };
+
+      to_sip = add_shape (self, "passthrough-to-sip", to_sip_vars, to_sip_values, error);
+      to_webrtc = to_sip ? add_shape (self, "passthrough-to-webrtc", to_webrtc_vars,
+                                      to_webrtc_values, error)
+                         : NULL;
+    }
+  else
+    {
+      const char *to_sip_vars[] = { "SIP_PT", NULL };
+      guint to_sip_values[] = { sip->sip_codec->payload_type };
+      const char *to_webrtc_vars[] = { "WEBRTC_PT", "LATENCY", "COMPLEXITY", "BITRATE", NULL };
+      guint to_webrtc_values[] = { webrtc_pt, TRANSCODE_LATENCY_MS, OPUS_COMPLEXITY, OPUS_BITRATE };
+
+      to_sip_name = g_strconcat ("opus-to-", sip_lower, NULL);
+      to_webrtc_name = g_strconcat (sip_lower, "-to-opus", NULL);
+      to_sip = add_shape (self, to_sip_name, to_sip_vars, to_sip_values, error);
+      to_webrtc = to_sip ? add_shape (self, to_webrtc_name, to_webrtc_vars, to_webrtc_values,
+                                      error)
+                         : NULL;
+    }
+  if (to_sip == NULL || to_webrtc == NULL || !mg_rtp_endpoint_attach (sip->rtp, GST_BIN (self->pipeline), error))
+    return FALSE;
+  mg_rtp_endpoint_set_dtmf_payload_type (sip->rtp, sip->sip_dtmf_pt, FALSE);
+
+  /* SIP -> phone */
+  webrtc_sink = mg_webrtc_leg_get_sink_pad (phone->webrtc);
+  link_or_log (self, ghost (recv, "src"), ghost (to_webrtc, "sink"));
+  link_or_log (self, ghost (to_webrtc, "src"), webrtc_sink);
+  /* phone -> SIP */
+  link_or_log (self, ghost (to_sip, "src"), ghost (send, "sink"));
+  self->audio_sink[w] = ghost (to_sip, "sink");
+  if (!add_dtmf_path (self, w, sip, send, error))
+    return FALSE;
+
+  g_free (self->shape);
+  self->shape = g_strdup (passthrough ? "passthrough" : "transcoding");
+  for (GstBin **bin = (GstBin *[]){ recv, send, to_sip, to_webrtc, NULL }; *bin; bin++)
+    gst_element_sync_state_with_parent (GST_ELEMENT (*bin));
+  link_or_log (self, phone->audio_src, self->audio_sink[w]);
+  link_or_log (self, phone->dtmf_src, self->dtmf_sink[w]);
+  return TRUE;
+}
+
+/* Links the legs' media once both are negotiated: the phone's answer is
+ * applied, and a SIP leg has its codec and remote address. */
+gboolean
+mg_call_bridge (MgCall *self, GError **error)
+{
+  MgCallLeg *a = &self->legs[0];
+  MgCallLeg *b = &self->legs[1];
+
+  if (self->bridged)
+    return TRUE;
+  if (a->webrtc != NULL && b->webrtc != NULL)
+    {
+      if (!bridge_phones (self, 0, 1, error) || !bridge_phones (self, 1, 0, error))
+        return FALSE;
+      g_free (self->shape);
+      self->shape = g_strdup ("passthrough");
+    }
+  else if (a->webrtc != NULL && b->rtp != NULL)
+    {
+      if (!bridge_sip (self, 0, 1, error))
+        return FALSE;
+    }
+  else
+    {
+      g_set_error (error, MG_SDP_ERROR, MG_SDP_ERROR_INVALID, "call %s has no legs to bridge",
+                   self->id);
+      return FALSE;
+    }
+  self->bridged = TRUE;
+  g_info ("call %s bridged: %s", self->id, self->shape);
+  return TRUE;
+}
+
+gboolean
+mg_call_is_bridged (MgCall *self)
+{
+  return self->bridged;
+}
+
+/* Hold stops the media both ways without touching the WebRTC session. */
+void
+mg_call_set_hold (MgCall *self, gboolean hold)
+{
+  self->held = hold;
+  for (guint i = 0; i < 2; i++)
+    if (self->legs[i].rtp != NULL)
+      mg_rtp_endpoint_set_hold (self->legs[i].rtp, hold);
+}
+
+void
+mg_call_set_mute (MgCall *self, guint index, gboolean muted)
+{
+  self->legs[index].muted = muted;
+}
+
+void
+mg_call_stop (MgCall *self)
+{
+  if (self->pipeline == NULL)
+    return;
+  mg_call_set_state (self, MG_CALL_STATE_ENDED);
+  g_clear_handle_id (&self->bus_watch, g_source_remove);
+  gst_element_set_state (GST_ELEMENT (self->pipeline), GST_STATE_NULL);
+  /* the endpoints' sockets go after the pipeline let go of them */
+  leg_clear (&self->legs[0]);
+  leg_clear (&self->legs[1]);
+  self->audio_sink[0] = self->audio_sink[1] = NULL;
+  self->dtmf_sink[0] = self->dtmf_sink[1] = NULL;
+  g_clear_object (&self->pipeline);
+}
+
+static JsonObject *
+describe_leg (MgCallLeg *leg)
+{
+  JsonObject *object = json_object_new ();
+
+  json_object_set_string_member (object, "kind", leg->dialog ? "sip" : "webrtc");
+  json_object_set_string_member (object, "number", leg->number ? leg->number : "");
+  if (leg->webrtc != NULL && mg_webrtc_leg_get_encoding_name (leg->webrtc) != NULL)
+    {
+      json_object_set_string_member (object, "codec", mg_webrtc_leg_get_encoding_name (leg->webrtc));
+      json_object_set_int_member (object, "payload_type",
+                                  mg_webrtc_leg_get_payload_type (leg->webrtc));
+      json_object_set_int_member (object, "packets_received",
+                                  mg_webrtc_leg_get_rtp_received (leg->webrtc));
+    }
+  if (leg->sip_codec != NULL)
+    {
+      json_object_set_string_member (object, "codec", leg->sip_codec->encoding_name);
+      json_object_set_int_member (object, "payload_type", leg->sip_codec->payload_type);
+    }
+  if (leg->rtp != NULL)
+    {
+      json_object_set_int_member (object, "local_port", mg_rtp_endpoint_get_local_port (leg->rtp));
+      json_object_set_int_member (object, "packets_received",
+                                  mg_rtp_endpoint_get_packets_received (leg->rtp));
+      json_object_set_int_member (object, "bytes_received",
+                                  mg_rtp_endpoint_get_bytes_received (leg->rtp));
+      json_object_set_int_member (object, "packets_sent",
+                                  mg_rtp_endpoint_get_packets_sent (leg->rtp));
+      json_object_set_int_member (object, "bytes_sent", mg_rtp_endpoint_get_bytes_sent (leg->rtp));
+      json_object_set_int_member (object, "packets_lost",
+                                  mg_rtp_endpoint_get_packets_lost (leg->rtp));
+      json_object_set_double_member (object, "jitter", mg_rtp_endpoint_get_jitter (leg->rtp));
+    }
+  json_object_set_boolean_member (object, "muted", leg->muted);
+  return object;
+}
+
+JsonObject *
+mg_call_describe (MgCall *self)
+{
+  JsonObject *object = json_object_new ();
+  JsonArray *legs = json_array_new ();
+  gint64 now = g_get_real_time ();
+
+  json_object_set_string_member (object, "id", self->id);
+  json_object_set_string_member (object, "state", mg_call_state_to_string (self->state));
+  if (self->shape != NULL)
+    json_object_set_string_member (object, "shape", self->shape);
+  else
+    json_object_set_null_member (object, "shape");
+  json_object_set_int_member (object, "created_at", self->created_at / G_USEC_PER_SEC);
+  json_object_set_int_member (object, "duration",
+                              self->connected_at ? (now - self->connected_at) / G_USEC_PER_SEC : 0);
+  json_object_set_boolean_member (object, "held", self->held);
+  for (guint i = 0; i < 2; i++)
+    if (self->legs[i].webrtc != NULL || self->legs[i].dialog != NULL)
+      json_array_add_object_element (legs, describe_leg (&self->legs[i]));
+  json_object_set_array_member (object, "legs", legs);
+  return object;
+}
+
+char *
+mg_call_dump_dot (MgCall *self)
+{
+  if (self->pipeline == NULL)
+    return NULL;
+  return gst_debug_bin_to_dot_data (GST_BIN (self->pipeline), GST_DEBUG_GRAPH_SHOW_ALL);
+}
+
+/**
+ * mg_call_get_id:
+ * @self: a call
+ *
+ * Returns: the call's id
+ */
+const char *
+mg_call_get_id (MgCall *self)
+{
+  g_return_val_if_fail (MG_IS_CALL (self), NULL);
+  return self->id;
+}
+
+/**
+ * mg_call_get_state:
+ * @self: a call
+ *
+ * Returns: where the call stands
+ */
+MgCallState
+mg_call_get_state (MgCall *self)
+{
+  g_return_val_if_fail (MG_IS_CALL (self), MG_CALL_STATE_ENDED);
+  return self->state;
+}
+
+/**
+ * mg_call_get_shape:
+ * @self: a call
+ *
+ * Returns: (nullable): "passthrough" or "transcoding" once bridged
+ */
+const char *
+mg_call_get_shape (MgCall *self)
+{
+  g_return_val_if_fail (MG_IS_CALL (self), NULL);
+  return self->shape;
+}
+
+/**
+ * mg_call_get_pipeline:
+ * @self: a call
+ *
+ * Returns: (transfer none) (nullable): the call's pipeline, until it ends
+ */
+GstPipeline *
+mg_call_get_pipeline (MgCall *self)
+{
+  g_return_val_if_fail (MG_IS_CALL (self), NULL);
+  return self->pipeline;
+}
+
+/**
+ * mg_call_state_to_string:
+ * @state: a call state
+ *
+ * Returns: the state as the API shows it
+ */
+const char *
+mg_call_state_to_string (MgCallState state)
+{
+  switch (state)
+    {
+    case MG_CALL_STATE_SETUP:
+      return "setup";
+    case MG_CALL_STATE_RINGING:
+      return "ringing";
+    case MG_CALL_STATE_CONNECTED:
+      return "connected";
+    case MG_CALL_STATE_ENDED:
+      return "ended";
+    }
+  return "unknown";
+}

@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include "mg-call-manager-private.h"
+#include "mg-server.h"
+
+G_BEGIN_DECLS
+
+MgCallManager *mg_server_get_call_manager (MgServer *self);
+
+G_END_DECLS
