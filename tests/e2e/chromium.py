@@ -105,18 +105,26 @@ class Chromium:
             raise BrowserError(f"{op}: {reply['error']}")
         return reply["value"]
 
-    def goto(self, url):
-        return self.command("goto", url=url)
+    # Each page command takes page= (a name; default "main"): several pages
+    # share one browser, e.g. two phones calling each other.
 
-    def eval(self, expr, timeout=30):
-        return self.command("eval", timeout=timeout, expr=expr)
+    def goto(self, url, page="main"):
+        return self.command("goto", url=url, page=page)
 
-    def call(self, function, *args, timeout=30):
+    def eval(self, expr, timeout=30, page="main"):
+        return self.command("eval", timeout=timeout, expr=expr, page=page)
+
+    def add_script(self, path, page="main"):
+        """Evaluates a file's text in the page (its origin, under its CSP; a
+        returned promise is awaited), e.g. browser/phone-test.js."""
+        return self.command("add_script", path=path, page=page)
+
+    def call(self, function, *args, timeout=30, page="main"):
         """Calls a page function with JSON arguments: call("mg.answer", sdp)."""
-        return self.eval(f"{function}(...{json.dumps(list(args))})", timeout)
+        return self.eval(f"{function}(...{json.dumps(list(args))})", timeout, page)
 
-    def close_page(self):
-        return self.command("close_page")
+    def close_page(self, page="main"):
+        return self.command("close_page", page=page)
 
     def stderr(self):
         return "\n".join(line for line in self.log if line is not None)

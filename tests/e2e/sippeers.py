@@ -132,6 +132,7 @@ class Baresip:
         self.dir = tempfile.mkdtemp(prefix=f"mg-bs-{name}-")
         self.sip_port = free_udp_port(ip)
         self.ctrl_port = free_udp_port("127.0.0.1")
+        self.rtp_ports = None
         self.proc = None
         self.log = []
         self.events = []
@@ -144,6 +145,7 @@ class Baresip:
         subprocess.run(["sox", "-n", "-r", "8000", "-c", "1", "-b", "16", "-e", "signed-integer",
                         wav, "synth", "300", "sine", str(self.tone), "vol", "0.5"], check=True)
         rtp = free_udp_port(self.ip)
+        self.rtp_ports = (rtp, rtp + 3)  # what a capture of its received RTP filters on
         with open(os.path.join(self.dir, "accounts"), "w") as f:
             f.write(f"<sip:{self.name}@{self.proxy}>;auth_pass={self.password};regint=600;"
                     f"answermode={self.answermode};audio_codecs={self.codecs}\n")
@@ -192,6 +194,9 @@ snd_path {self.dir}/rec
             self.sock = socket.create_connection(("127.0.0.1", self.ctrl_port), timeout=1)
         except OSError:
             return False
+        # the timeout was for connecting only: a read timeout would end the
+        # event reader at the first second without events
+        self.sock.settimeout(None)
         threading.Thread(target=self._read_events, daemon=True).start()
         return True
 
@@ -217,10 +222,17 @@ snd_path {self.dir}/rec
                     self.buf = self.buf[start + n + 1:]
                     self.events.append(msg)
 
-    def command(self, command, params="", timeout=5):
+    def send(self, command, params=""):
+        """Sends a command without waiting for its response (baresip 1.0.0
+        sends none for `dial` while the call it places is set up); returns
+        its token."""
         token = str(time.monotonic_ns())
         body = json.dumps({"command": command, "params": params, "token": token}).encode()
         self.sock.sendall(b"%d:%s," % (len(body), body))
+        return token
+
+    def command(self, command, params="", timeout=5):
+        token = self.send(command, params)
         found = []
 
         def answered():
@@ -233,7 +245,10 @@ snd_path {self.dir}/rec
 
     def registered(self):
         """Whether baresip's account is registered (asks with reginfo)."""
-        data = self.command("reginfo").get("data", "")
+        try:
+            data = self.command("reginfo").get("data", "")
+        except RuntimeError:  # not answering yet while it starts
+            return False
         return "OK" in data and "ERR" not in data
 
     def event_types(self):
