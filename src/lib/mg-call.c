@@ -314,24 +314,37 @@ mg_call_add_webrtc (MgCall *self, guint index, const char *const *codecs, JsonAr
   return leg->webrtc;
 }
 
+/* A shape's bin in the call's pipeline, named "<shape>-<leg>" (a call may
+ * hold the same shape once per leg). */
 static GstBin *
-add_shape (MgCall *self, const char *shape, const char *const *names, const guint *values,
-           GError **error)
+add_template (MgCall *self, MgPipelineTemplate *template, guint leg, GError **error)
+{
+  g_autofree char *name = g_strdup_printf ("%s-%u", mg_pipeline_template_get_shape (template), leg);
+  GstBin *bin = mg_pipeline_template_instantiate (template, name, error);
+
+  if (bin == NULL)
+    return NULL;
+  if (!gst_bin_add (GST_BIN (self->pipeline), GST_ELEMENT (bin)))
+    {
+      g_set_error (error, MG_PIPELINE_ERROR, 0, "cannot add %s to the call's pipeline", name);
+      return NULL;
+    }
+  return bin;
+}
+
+static GstBin *
+add_shape (MgCall *self, const char *shape, guint leg, const char *const *names,
+           const guint *values, GError **error)
 {
   g_autoptr (MgPipelineTemplate) template = mg_pipeline_template_load_for_config (self->config,
                                                                                  shape, error);
-  GstBin *bin;
 
   if (template == NULL)
     return NULL;
   for (guint i = 0; names != NULL && names[i] != NULL; i++)
     if (!mg_pipeline_template_set_uint (template, names[i], values[i], error))
       return NULL;
-  bin = mg_pipeline_template_instantiate (template, NULL, error);
-  if (bin == NULL)
-    return NULL;
-  gst_bin_add (GST_BIN (self->pipeline), GST_ELEMENT (bin));
-  return bin;
+  return add_template (self, template, leg, error);
 }
 
 static GstPad *
@@ -353,7 +366,7 @@ bridge_phones (MgCall *self, guint from, guint to, GError **error)
   const char *names[] = { "WEBRTC_PT", NULL };
   guint values[] = { mg_webrtc_leg_get_payload_type (b) };
   GstBin *shape;
-  g_autoptr (GstPad) sink = NULL;
+  GstPad *sink;
 
   if (g_strcmp0 (mg_webrtc_leg_get_encoding_name (a), mg_webrtc_leg_get_encoding_name (b)) != 0)
     {
@@ -362,7 +375,7 @@ bridge_phones (MgCall *self, guint from, guint to, GError **error)
                    mg_webrtc_leg_get_encoding_name (a), mg_webrtc_leg_get_encoding_name (b));
       return FALSE;
     }
-  shape = add_shape (self, "passthrough-to-webrtc", names, values, error);
+  shape = add_shape (self, "passthrough-to-webrtc", to, names, values, error);
   if (shape == NULL)
     return FALSE;
   sink = mg_webrtc_leg_get_sink_pad (b);
@@ -393,14 +406,14 @@ add_dtmf_path (MgCall *self, guint w, MgCallLeg *sip, GstBin *send, GError **err
       const char *vars[] = { "SIP_DTMF_PT", NULL };
       guint values[] = { sip->sip_dtmf_pt };
 
-      shape = add_shape (self, "dtmf-to-sip", vars, values, error);
+      shape = add_shape (self, "dtmf-to-sip", w, vars, values, error);
       if (shape == NULL)
         return FALSE;
       link_or_log (self, ghost (shape, "src"), ghost (send, "dtmf_sink"));
     }
   else
     {
-      shape = add_shape (self, "dtmf-detect", NULL, NULL, error);
+      shape = add_shape (self, "dtmf-detect", w, NULL, NULL, error);
       if (shape == NULL)
         return FALSE;
       /* the bus watch tells legs apart by the depayloader's name */
@@ -426,7 +439,7 @@ bridge_sip (MgCall *self, guint w, guint s, GError **error)
   g_autofree char *to_webrtc_name = NULL;
   guint webrtc_pt = mg_webrtc_leg_get_payload_type (phone->webrtc);
   GstBin *recv, *send, *to_sip, *to_webrtc;
-  g_autoptr (GstPad) webrtc_sink = NULL;
+  GstPad *webrtc_sink;
   g_autoptr (MgPipelineTemplate) recv_template = NULL;
   gboolean passthrough = g_ascii_strcasecmp (webrtc_codec, sip_codec) == 0;
 
@@ -443,10 +456,9 @@ bridge_sip (MgCall *self, guint w, guint s, GError **error)
       || !mg_pipeline_template_set_uint (recv_template, "CLOCK_RATE", sip->sip_codec->clock_rate,
                                          error)
       || !mg_pipeline_template_set_uint (recv_template, "PT", sip->sip_codec->payload_type, error)
-      || (recv = mg_pipeline_template_instantiate (recv_template, NULL, error)) == NULL)
+      || (recv = add_template (self, recv_template, s, error)) == NULL)
     return FALSE;
-  gst_bin_add (GST_BIN (self->pipeline), GST_ELEMENT (recv));
-  send = add_shape (self, "sip-rtp-send", NULL, NULL, error);
+  send = add_shape (self, "sip-rtp-send", s, NULL, NULL, error);
   if (send == NULL)
     return FALSE;
 
@@ -457,8 +469,8 @@ bridge_sip (MgCall *self, guint w, guint s, GError **error)
       const char *to_webrtc_vars[] = { "WEBRTC_PT", NULL };
       guint to_webrtc_values[] = { webrtc_pt };
 
-      to_sip = add_shape (self, "passthrough-to-sip", to_sip_vars, to_sip_values, error);
-      to_webrtc = to_sip ? add_shape (self, "passthrough-to-webrtc", to_webrtc_vars,
+      to_sip = add_shape (self, "passthrough-to-sip", s, to_sip_vars, to_sip_values, error);
+      to_webrtc = to_sip ? add_shape (self, "passthrough-to-webrtc", w, to_webrtc_vars,
                                       to_webrtc_values, error)
                          : NULL;
     }
@@ -471,8 +483,8 @@ bridge_sip (MgCall *self, guint w, guint s, GError **error)
 
       to_sip_name = g_strconcat ("opus-to-", sip_lower, NULL);
       to_webrtc_name = g_strconcat (sip_lower, "-to-opus", NULL);
-      to_sip = add_shape (self, to_sip_name, to_sip_vars, to_sip_values, error);
-      to_webrtc = to_sip ? add_shape (self, to_webrtc_name, to_webrtc_vars, to_webrtc_values,
+      to_sip = add_shape (self, to_sip_name, s, to_sip_vars, to_sip_values, error);
+      to_webrtc = to_sip ? add_shape (self, to_webrtc_name, w, to_webrtc_vars, to_webrtc_values,
                                       error)
                          : NULL;
     }
