@@ -144,7 +144,9 @@ class Baresip:
         wav = os.path.join(self.dir, "tone.wav")
         subprocess.run(["sox", "-n", "-r", "8000", "-c", "1", "-b", "16", "-e", "signed-integer",
                         wav, "synth", "300", "sine", str(self.tone), "vol", "0.5"], check=True)
-        rtp = free_udp_port(self.ip)
+        # an even base: with an odd one, baresip 1.0.0 was seen receiving RTP
+        # outside rtp_ports (only RTCP inside), which a capture filter misses
+        rtp = free_udp_port(self.ip) & ~1
         self.rtp_ports = (rtp, rtp + 3)  # what a capture of its received RTP filters on
         with open(os.path.join(self.dir, "accounts"), "w") as f:
             f.write(f"<sip:{self.name}@{self.proxy}>;auth_pass={self.password};regint=600;"

@@ -104,6 +104,9 @@ class PhonePageHarness(unittest.TestCase):
             self.assertTrue(bob.wait_event("CALL_CLOSED", 5))
         self.assertEqual(dtmf_digits(bob), "1234#")
         bob_wav, alice_wav = at_bob.wav(), at_alice.wav()
+        for phone, rec in ((alice, at_alice), (bob, at_bob)):
+            self.assertGreater(rec.summary["packets"], 100, (phone.rtp_ports, rec.summary,
+                               [l for l in phone.log if "rtp" in l.lower()]))
         # 1 s windows, a margin around each change (a re-INVITE takes a moment)
         assert_tone(bob_wav, FAR_HZ, (established + 0.5, held))
         assert_tone(bob_wav, "silence", (held + 1, resumed))
