@@ -682,7 +682,11 @@ export class MediagatePhone extends EventTarget {
   async _getMicrophone () {
     if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia)
       throw new MediagateError('insecure_context', 'the microphone needs HTTPS');
-    const audio = { echoCancellation: true, noiseSuppression: true, autoGainControl: true };
+    // audioProcessing: false turns off the browser's echo cancellation, noise
+    // suppression and gain control (headsets that do their own; measurements)
+    const processing = this.options.audioProcessing !== false;
+    const audio = { echoCancellation: processing, noiseSuppression: processing,
+                    autoGainControl: processing };
     if (this.microphoneId) audio.deviceId = { exact: this.microphoneId };
     try {
       return await navigator.mediaDevices.getUserMedia({ audio, video: false });

@@ -331,6 +331,8 @@ end_call (MgCallManager *self, MgCall *call, int ender, const char *cause, guint
         }
       if (leg->rtp != NULL)
         g_signal_handlers_disconnect_by_data (leg->rtp, call);
+      if (leg->webrtc != NULL)
+        g_signal_handlers_disconnect_by_data (leg->webrtc, call);
     }
   g_signal_handlers_disconnect_by_data (call, self);
   mg_call_stop (call);
@@ -399,7 +401,7 @@ take_sip_sdp (MgCallManager *self, MgCallLeg *phone, MgCallLeg *sip, const char 
 {
   g_autoptr (MgSipSdp) sdp = NULL;
   g_auto (GStrv) order = NULL;
-  g_autoptr (MgSdpCodec) te = NULL;
+  MgSdpCodec *te;
   MgSdpCodec *codec;
 
   if (text == NULL)
@@ -422,11 +424,54 @@ take_sip_sdp (MgCallManager *self, MgCallLeg *phone, MgCallLeg *sip, const char 
                                      mg_sip_sdp_get_port (sdp), error);
 }
 
-static void
-connect_and_announce (MgCallManager *self, MgCall *call)
+static gboolean
+phones_connected (MgCall *call)
 {
-  if (mg_call_get_state (call) == MG_CALL_STATE_CONNECTED)
+  for (guint i = 0; i < 2; i++)
+    {
+      MgWebrtcLeg *webrtc = mg_call_get_leg (call, i)->webrtc;
+
+      if (webrtc != NULL && mg_webrtc_leg_get_state (webrtc) != MG_WEBRTC_LEG_STATE_CONNECTED)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static void announce_when_connected (MgCallManager *self, MgCall *call);
+
+static void
+on_webrtc_state (MgWebrtcLeg *webrtc, GParamSpec *pspec, MgCall *call)
+{
+  MgCallManager *self = g_object_get_data (G_OBJECT (call), "mg-manager");
+
+  if (mg_webrtc_leg_get_state (webrtc) == MG_WEBRTC_LEG_STATE_FAILED)
+    {
+      end_call (self, call, -1, "media_failed", 0, NULL);
+      return;
+    }
+  announce_when_connected (self, call);
+}
+
+/* Both sides agreed: the call is up, but the phones hear it only once their
+ * WebRTC legs connected (ICE, DTLS), so `accepted` waits for that. */
+static void
+announce_when_connected (MgCallManager *self, MgCall *call)
+{
+  if (mg_call_get_state (call) == MG_CALL_STATE_CONNECTED
+      || mg_call_get_state (call) == MG_CALL_STATE_ENDED)
     return;
+  if (!phones_connected (call))
+    {
+      for (guint i = 0; i < 2; i++)
+        {
+          MgWebrtcLeg *webrtc = mg_call_get_leg (call, i)->webrtc;
+
+          if (webrtc != NULL && !g_signal_handler_find (webrtc, G_SIGNAL_MATCH_DATA, 0, 0, NULL,
+                                                        NULL, call))
+            g_signal_connect (webrtc, "notify::state", G_CALLBACK (on_webrtc_state), call);
+        }
+      return;
+    }
   mg_call_set_state (call, MG_CALL_STATE_CONNECTED);
   for (guint i = 0; i < 2; i++)
     send_event (mg_call_get_leg (call, i)->phone, "accepted", call, NULL);
@@ -489,7 +534,7 @@ on_dialog_answered (MgSipDialog *dialog, const char *sdp, MgCall *call)
       end_call (self, call, -1, "media_failed", 0, NULL);
       return;
     }
-  connect_and_announce (self, call);
+  announce_when_connected (self, call);
 }
 
 static void
@@ -615,7 +660,7 @@ answer_sip (MgCallManager *self, MgCall *call)
     }
   g_signal_connect (sip->rtp, "dtmf-received", G_CALLBACK (on_rtp_dtmf), call);
   mg_sip_dialog_answer (sip->dialog, answer);
-  connect_and_announce (self, call);
+  announce_when_connected (self, call);
 }
 
 static void
@@ -647,7 +692,7 @@ phone_answered (MgCallManager *self, MgCall *call)
               end_call (self, call, -1, "media_failed", 0, NULL);
               return;
             }
-          connect_and_announce (self, call);
+          announce_when_connected (self, call);
         }
       break;
     }

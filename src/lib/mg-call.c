@@ -45,6 +45,7 @@ struct _MgCall
   /* the shapes the webrtc src pads link into, once bridged */
   GstPad *audio_sink[2];
   GstPad *dtmf_sink[2];
+  gulong hold_probes[2];
 };
 
 enum {
@@ -550,10 +551,33 @@ mg_call_is_bridged (MgCall *self)
   return self->bridged;
 }
 
-/* Hold stops the media both ways without touching the WebRTC session. */
+static GstPadProbeReturn
+gate_held (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  MgCall *self = data;
+
+  return self->held ? GST_PAD_PROBE_DROP : GST_PAD_PROBE_OK;
+}
+
+/* Hold stops the media both ways without touching the WebRTC session: the
+ * phones' audio is dropped where it leaves webrtcbin (gate_phone_audio), the
+ * far end's where it enters (gate_held), and the SIP leg sends nothing. */
 void
 mg_call_set_hold (MgCall *self, gboolean hold)
 {
+  for (guint i = 0; i < 2 && hold && !self->held; i++)
+    if (self->legs[i].webrtc != NULL)
+      self->hold_probes[i] = gst_pad_add_probe (mg_webrtc_leg_get_sink_pad (self->legs[i].webrtc),
+                                                GST_PAD_PROBE_TYPE_BUFFER
+                                                  | GST_PAD_PROBE_TYPE_BUFFER_LIST,
+                                                gate_held, self, NULL);
+  for (guint i = 0; i < 2 && !hold && self->held; i++)
+    if (self->legs[i].webrtc != NULL && self->hold_probes[i] != 0)
+      {
+        gst_pad_remove_probe (mg_webrtc_leg_get_sink_pad (self->legs[i].webrtc),
+                              self->hold_probes[i]);
+        self->hold_probes[i] = 0;
+      }
   self->held = hold;
   for (guint i = 0; i < 2; i++)
     if (self->legs[i].rtp != NULL)
@@ -578,6 +602,7 @@ mg_call_stop (MgCall *self)
   leg_clear (&self->legs[0]);
   leg_clear (&self->legs[1]);
   self->audio_sink[0] = self->audio_sink[1] = NULL;
+  self->hold_probes[0] = self->hold_probes[1] = 0;
   self->dtmf_sink[0] = self->dtmf_sink[1] = NULL;
   g_clear_object (&self->pipeline);
 }

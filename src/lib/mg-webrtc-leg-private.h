@@ -38,6 +38,12 @@ typedef struct
   GWeakRef leg;
   GMainContext *context;
   gsize rtp_buffers; /* atomic */
+  /* the answer's payload types, for rtpbin's pt map (set before the answer
+   * is applied, read on streaming threads) */
+  GMutex pt_lock;
+  GstCaps *audio_caps;
+  int audio_pt;
+  int telephone_event_pt;
 } Shared;
 
 struct _MgWebrtcLeg
@@ -69,6 +75,7 @@ void mg_webrtc_leg_hop (GMainContext *context, GSourceFunc func, gpointer data,
                         GDestroyNotify destroy);
 void mg_webrtc_leg_offered (MgWebrtcLeg *self);
 void mg_webrtc_leg_answered (MgWebrtcLeg *self, const MgWebrtcAnswerInfo *info);
+void mg_webrtc_leg_map_payload_types (MgWebrtcLeg *self, const MgWebrtcAnswerInfo *info);
 
 const MgWebrtcCodec *mg_webrtc_codec_lookup (const char *policy_name);
 GPtrArray *mg_webrtc_codecs_from_policy (const char *const *codecs, GError **error);

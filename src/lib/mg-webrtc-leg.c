@@ -92,6 +92,8 @@ shared_unref (gpointer data)
     return;
   g_weak_ref_clear (&shared->leg);
   g_main_context_unref (shared->context);
+  g_clear_pointer (&shared->audio_caps, gst_caps_unref);
+  g_mutex_clear (&shared->pt_lock);
   g_free (shared);
 }
 
@@ -670,6 +672,47 @@ names_free (GstBin *bin, const char *name, GError **error)
   return FALSE;
 }
 
+/* webrtcbin 1.22 maps only the first format of the media to caps
+ * (reference/perf.md §4 #1): a browser that answers with another codec of our
+ * offer (PCMU, say) or sends telephone-event has its packets dropped by
+ * rtpbin for want of caps. rtpbin asks its handlers in turn until one
+ * answers: after webrtcbin's, we answer for the negotiated payload types. */
+static GstCaps *
+on_request_pt_map (GstElement *rtpbin, guint session, guint pt, gpointer data)
+{
+  Shared *shared = data;
+  GstCaps *caps = NULL;
+
+  g_mutex_lock (&shared->pt_lock);
+  if ((int) pt == shared->audio_pt && shared->audio_caps != NULL)
+    caps = gst_caps_ref (shared->audio_caps);
+  else if ((int) pt == shared->telephone_event_pt)
+    caps = gst_caps_new_simple ("application/x-rtp", "media", G_TYPE_STRING, "audio",
+                                "encoding-name", G_TYPE_STRING, "TELEPHONE-EVENT", "clock-rate",
+                                G_TYPE_INT, 8000, "payload", G_TYPE_INT, pt, NULL);
+  g_mutex_unlock (&shared->pt_lock);
+  return caps;
+}
+
+static void
+complete_pt_map (MgWebrtcLeg *self)
+{
+  g_autoptr (GstElement) rtpbin = gst_bin_get_by_name (GST_BIN (self->webrtcbin), "rtpbin");
+
+  g_mutex_init (&self->shared->pt_lock);
+  self->shared->audio_pt = -1;
+  self->shared->telephone_event_pt = -1;
+  if (rtpbin == NULL)
+    {
+      g_info ("%s: no rtpbin inside webrtcbin: other formats than the first may be dropped",
+              GST_ELEMENT_NAME (self->webrtcbin));
+      return;
+    }
+  g_atomic_ref_count_inc (&self->shared->ref);
+  g_signal_connect_data (rtpbin, "request-pt-map", G_CALLBACK (on_request_pt_map), self->shared,
+                         shared_closure_unref, G_CONNECT_AFTER);
+}
+
 /**
  * mg_webrtc_leg_new:
  * @bin: the bin (usually the call's pipeline) the leg's webrtcbin joins
@@ -722,11 +765,32 @@ mg_webrtc_leg_new (GstBin *bin, const char *name, const char *const *codecs, GEr
   connect_webrtcbin (self, "notify::ice-connection-state", G_CALLBACK (on_connection_notify));
   connect_webrtcbin (self, "notify::connection-state", G_CALLBACK (on_connection_notify));
   connect_webrtcbin (self, "pad-added", G_CALLBACK (on_pad_added));
+  complete_pt_map (self);
   gst_bin_add_many (bin, self->webrtcbin, self->hold, NULL);
   gst_element_link_pads (self->hold, "src", self->webrtcbin, GST_PAD_NAME (self->webrtc_sink));
   gst_element_sync_state_with_parent (self->webrtcbin);
   gst_element_sync_state_with_parent (self->hold);
   return g_steal_pointer (&self);
+}
+
+/* Called with the answer's payload types before webrtcbin gets it. */
+void
+mg_webrtc_leg_map_payload_types (MgWebrtcLeg *self, const MgWebrtcAnswerInfo *info)
+{
+  GstCaps *caps = gst_caps_new_simple ("application/x-rtp", "media", G_TYPE_STRING, "audio",
+                                       "encoding-name", G_TYPE_STRING, info->codec->encoding_name,
+                                       "clock-rate", G_TYPE_INT, info->codec->clock_rate,
+                                       "payload", G_TYPE_INT, info->payload_type, NULL);
+
+  if (info->codec->encoding_params != NULL)
+    gst_caps_set_simple (caps, "encoding-params", G_TYPE_STRING, info->codec->encoding_params,
+                         NULL);
+  g_mutex_lock (&self->shared->pt_lock);
+  g_clear_pointer (&self->shared->audio_caps, gst_caps_unref);
+  self->shared->audio_caps = caps;
+  self->shared->audio_pt = info->payload_type;
+  self->shared->telephone_event_pt = info->telephone_event_pt;
+  g_mutex_unlock (&self->shared->pt_lock);
 }
 
 /* The offer is our local description. */

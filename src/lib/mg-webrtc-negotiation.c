@@ -219,6 +219,7 @@ mg_webrtc_leg_set_remote_answer (MgWebrtcLeg *self, const char *sdp, GError **er
   message = mg_webrtc_parse_answer (sdp, self->codecs, &info, error);
   if (message == NULL)
     return FALSE;
+  mg_webrtc_leg_map_payload_types (self, &info);
   answer = gst_webrtc_session_description_new (GST_WEBRTC_SDP_TYPE_ANSWER,
                                                g_steal_pointer (&message));
   promise = gst_promise_new ();

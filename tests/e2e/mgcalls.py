@@ -97,7 +97,7 @@ class RtpRecorder:
     def __enter__(self):
         lo, hi = self.ports
         self.proc = subprocess.Popen(
-            ["tcpdump", "-i", self.iface, "-U", "-s", "256", "-w", self.pcap,
+            ["tcpdump", "-i", self.iface, "-U", "--immediate-mode", "-s", "256", "-w", self.pcap,
              f"udp and dst portrange {lo}-{hi}"],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         # tcpdump says "listening on …" once its filter is in place
