@@ -9,6 +9,8 @@
 #include <glib/gi18n-lib.h>
 
 #include "mg-call-private.h"
+#include <gst/rtp/rtp.h>
+
 #include "mg-pipeline-template.h"
 
 /**
@@ -46,6 +48,11 @@ struct _MgCall
   GstPad *audio_sink[2];
   GstPad *dtmf_sink[2];
   gulong hold_probes[2];
+  /* transcoding: the phone's digits are played again into the SIP stream */
+  GstElement *dtmf_generator;
+  guint dtmf_stop_id;
+  gboolean detect_dtmf[2];  /* the leg's events are decoded here, not relayed */
+  gboolean dtmf_watched[2];
 };
 
 enum {
@@ -135,6 +142,147 @@ mg_call_init (MgCall *self)
 
 static const char *const dtmf_digits = "0123456789*#ABCD";
 
+/* rtpdtmfsrc plays while it holds a start event: 120 ms of tone, so that
+ * each detected digit of the phone becomes one event in the SIP stream. */
+static gboolean
+send_dtmf_event (MgCall *self, int number, gboolean start)
+{
+  g_autoptr (GstPad) pad = gst_element_get_static_pad (self->dtmf_generator, "src");
+  GstStructure *s = gst_structure_new ("dtmf-event", "type", G_TYPE_INT, 1, "number", G_TYPE_INT,
+                                       MAX (number, 0), "volume", G_TYPE_INT, 10, "start",
+                                       G_TYPE_BOOLEAN, start, NULL);
+
+  return gst_pad_send_event (pad, gst_event_new_custom (GST_EVENT_CUSTOM_UPSTREAM, s));
+}
+
+static gboolean
+on_dtmf_stop (gpointer data)
+{
+  MgCall *self = data;
+
+  self->dtmf_stop_id = 0;
+  if (self->dtmf_generator != NULL)
+    send_dtmf_event (self, -1, FALSE);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+play_digit (MgCall *self, int number)
+{
+  if (self->dtmf_stop_id != 0)
+    {
+      g_source_remove (self->dtmf_stop_id);
+      send_dtmf_event (self, -1, FALSE);
+    }
+  send_dtmf_event (self, number, TRUE);
+  self->dtmf_stop_id = g_timeout_add (120, on_dtmf_stop, self);
+}
+
+typedef struct
+{
+  GWeakRef call;
+  guint index;
+  int number;
+  gboolean seen;  /* streaming thread only */
+  guint32 last_ts;
+} DigitWatch;
+
+static void
+digit_watch_free (gpointer data)
+{
+  DigitWatch *watch = data;
+
+  g_weak_ref_clear (&watch->call);
+  g_free (watch);
+}
+
+typedef struct
+{
+  GWeakRef call;
+  guint index;
+  int number;
+} DigitHop;
+
+static void
+digit_hop_free (gpointer data)
+{
+  DigitHop *hop = data;
+
+  g_weak_ref_clear (&hop->call);
+  g_free (hop);
+}
+
+static gboolean
+on_phone_digit (gpointer data)
+{
+  DigitHop *hop = data;
+  g_autoptr (MgCall) self = g_weak_ref_get (&hop->call);
+  char digit[2] = { dtmf_digits[hop->number], 0 };
+
+  if (self == NULL || self->state == MG_CALL_STATE_ENDED)
+    return G_SOURCE_REMOVE;
+  if (self->dtmf_generator != NULL)
+    play_digit (self, hop->number);
+  else
+    g_signal_emit (self, signals[SIGNAL_DTMF_DETECTED], 0, hop->index, digit);
+  return G_SOURCE_REMOVE;
+}
+
+/* The phone's RFC 4733 events: every packet of one event carries the
+ * event's start timestamp, so a new timestamp is a new key press. Runs on the
+ * streaming thread; the digit goes to the main context. */
+static GstPadProbeReturn
+detect_phone_dtmf (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  DigitWatch *watch = data;
+  GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER (info);
+  GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
+  guint32 ts;
+  guint8 event;
+  DigitHop *hop;
+  MgCall *call;
+
+  if (buffer == NULL || !gst_rtp_buffer_map (buffer, GST_MAP_READ, &rtp))
+    return GST_PAD_PROBE_OK;
+  if (gst_rtp_buffer_get_payload_len (&rtp) < 4)
+    {
+      gst_rtp_buffer_unmap (&rtp);
+      return GST_PAD_PROBE_OK;
+    }
+  ts = gst_rtp_buffer_get_timestamp (&rtp);
+  event = ((guint8 *) gst_rtp_buffer_get_payload (&rtp))[0];
+  gst_rtp_buffer_unmap (&rtp);
+  if ((watch->seen && watch->last_ts == ts) || event >= 16)
+    return GST_PAD_PROBE_OK;
+  watch->seen = TRUE;
+  watch->last_ts = ts;
+  call = g_weak_ref_get (&watch->call);
+  if (call == NULL)
+    return GST_PAD_PROBE_OK;
+  hop = g_new0 (DigitHop, 1);
+  g_weak_ref_init (&hop->call, call);
+  g_object_unref (call);
+  hop->index = watch->index;
+  hop->number = event;
+  g_idle_add_full (G_PRIORITY_DEFAULT, on_phone_digit, hop, digit_hop_free);
+  return GST_PAD_PROBE_OK;
+}
+
+static void
+watch_phone_dtmf (MgCall *self, guint index, GstPad *pad)
+{
+  DigitWatch *watch;
+
+  if (!self->detect_dtmf[index] || self->dtmf_watched[index] || pad == NULL)
+    return;
+  self->dtmf_watched[index] = TRUE;
+  watch = g_new0 (DigitWatch, 1);
+
+  g_weak_ref_init (&watch->call, self);
+  watch->index = index;
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, detect_phone_dtmf, watch, digit_watch_free);
+}
+
 static gboolean
 on_bus_message (GstBus *bus, GstMessage *message, gpointer data)
 {
@@ -151,23 +299,6 @@ on_bus_message (GstBus *bus, GstMessage *message, gpointer data)
         g_info ("call %s: %s: %s (%s)", self->id, GST_OBJECT_NAME (message->src), error->message,
                 debug ? debug : "");
         g_signal_emit (self, signals[SIGNAL_FAILED], 0, error->message);
-      }
-      break;
-    case GST_MESSAGE_ELEMENT:
-      {
-        const GstStructure *s = gst_message_get_structure (message);
-        int number = -1;
-        gboolean start = FALSE;
-
-        /* rtpdtmfdepay of a dtmf-detect shape: named dtmf_depay-<leg index> */
-        if (gst_structure_has_name (s, "dtmf-event") && gst_structure_get_int (s, "number", &number)
-            && gst_structure_get_boolean (s, "start", &start) && start && number >= 0 && number < 16)
-          {
-            char digit[2] = { dtmf_digits[number], 0 };
-            guint index = g_str_has_suffix (GST_OBJECT_NAME (message->src), "1") ? 1 : 0;
-
-            g_signal_emit (self, signals[SIGNAL_DTMF_DETECTED], 0, index, digit);
-          }
       }
       break;
     default:
@@ -260,6 +391,7 @@ on_src_pad_added (MgWebrtcLeg *webrtc, GstPad *pad, const char *encoding_name, i
     {
       g_set_object (&leg->dtmf_src, pad);
       link_or_log (self, pad, self->dtmf_sink[index]);
+      watch_phone_dtmf (self, index, pad);
       return;
     }
   g_set_object (&leg->audio_src, pad);
@@ -396,13 +528,15 @@ is_g711 (const char *name)
 /* The phone's RFC 4733 events toward the SIP peer: in RTP with the peer's
  * telephone-event PT, or, when it offered none, decoded here for SIP INFO. */
 static gboolean
-add_dtmf_path (MgCall *self, guint w, MgCallLeg *sip, GstBin *send, GError **error)
+add_dtmf_path (MgCall *self, guint w, MgCallLeg *sip, GstBin *send, gboolean passthrough,
+               GError **error)
 {
   GstBin *shape;
-  g_autofree char *depay_name = NULL;
-  g_autoptr (GstElement) depay = NULL;
 
-  if (sip->sip_dtmf_pt >= 0)
+  /* in passthrough the phone's events share the SIP stream's SSRC and clock:
+   * they pass as they are; a transcoded stream has its own, so events are
+   * decoded and played again into it (dtmf-generate, on the way to SIP) */
+  if (sip->sip_dtmf_pt >= 0 && passthrough)
     {
       const char *vars[] = { "SIP_DTMF_PT", NULL };
       guint values[] = { sip->sip_dtmf_pt };
@@ -414,13 +548,11 @@ add_dtmf_path (MgCall *self, guint w, MgCallLeg *sip, GstBin *send, GError **err
     }
   else
     {
+      /* a sink for the events; a probe on the phone's pad reads them */
       shape = add_shape (self, "dtmf-detect", w, NULL, NULL, error);
       if (shape == NULL)
         return FALSE;
-      /* the bus watch tells legs apart by the depayloader's name */
-      depay = gst_bin_get_by_name (shape, "dtmf_depay");
-      depay_name = g_strdup_printf ("dtmf_depay-%u", w);
-      gst_object_set_name (GST_OBJECT (depay), depay_name);
+      self->detect_dtmf[w] = TRUE;
     }
   self->dtmf_sink[w] = ghost (shape, "sink");
   gst_element_sync_state_with_parent (GST_ELEMENT (shape));
@@ -498,9 +630,23 @@ bridge_sip (MgCall *self, guint w, guint s, GError **error)
   link_or_log (self, ghost (recv, "src"), ghost (to_webrtc, "sink"));
   link_or_log (self, ghost (to_webrtc, "src"), webrtc_sink);
   /* phone -> SIP */
-  link_or_log (self, ghost (to_sip, "src"), ghost (send, "sink"));
+  if (!passthrough && sip->sip_dtmf_pt >= 0)
+    {
+      const char *vars[] = { "DTMF_PT", "CLOCK_RATE", NULL };
+      guint values[] = { sip->sip_dtmf_pt, sip->sip_codec->clock_rate };
+      GstBin *generate = add_shape (self, "dtmf-generate", s, vars, values, error);
+
+      if (generate == NULL)
+        return FALSE;
+      self->dtmf_generator = gst_bin_get_by_name (generate, "dtmf_src");
+      link_or_log (self, ghost (to_sip, "src"), ghost (generate, "sink"));
+      link_or_log (self, ghost (generate, "src"), ghost (send, "sink"));
+      gst_element_sync_state_with_parent (GST_ELEMENT (generate));
+    }
+  else
+    link_or_log (self, ghost (to_sip, "src"), ghost (send, "sink"));
   self->audio_sink[w] = ghost (to_sip, "sink");
-  if (!add_dtmf_path (self, w, sip, send, error))
+  if (!add_dtmf_path (self, w, sip, send, passthrough, error))
     return FALSE;
 
   g_free (self->shape);
@@ -509,6 +655,7 @@ bridge_sip (MgCall *self, guint w, guint s, GError **error)
     gst_element_sync_state_with_parent (GST_ELEMENT (*bin));
   link_or_log (self, phone->audio_src, self->audio_sink[w]);
   link_or_log (self, phone->dtmf_src, self->dtmf_sink[w]);
+  watch_phone_dtmf (self, w, phone->dtmf_src);
   return TRUE;
 }
 
@@ -597,6 +744,8 @@ mg_call_stop (MgCall *self)
     return;
   mg_call_set_state (self, MG_CALL_STATE_ENDED);
   g_clear_handle_id (&self->bus_watch, g_source_remove);
+  g_clear_handle_id (&self->dtmf_stop_id, g_source_remove);
+  g_clear_object (&self->dtmf_generator);
   gst_element_set_state (GST_ELEMENT (self->pipeline), GST_STATE_NULL);
   /* the endpoints' sockets go after the pipeline let go of them */
   leg_clear (&self->legs[0]);
