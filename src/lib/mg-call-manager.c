@@ -453,10 +453,14 @@ on_webrtc_state (MgWebrtcLeg *webrtc, GParamSpec *pspec, MgCall *call)
 }
 
 /* Both sides agreed: the call is up, but the phones hear it only once their
- * WebRTC legs connected (ICE, DTLS), so `accepted` waits for that. */
+ * WebRTC legs connected (ICE, DTLS). The bridge waits for that too: media
+ * pushed into webrtcbin before its DTLS transport runs is refused (flushing),
+ * which stops a transcoding jitter buffer for good. */
 static void
 announce_when_connected (MgCallManager *self, MgCall *call)
 {
+  g_autoptr (GError) error = NULL;
+
   if (mg_call_get_state (call) == MG_CALL_STATE_CONNECTED
       || mg_call_get_state (call) == MG_CALL_STATE_ENDED)
     return;
@@ -470,6 +474,12 @@ announce_when_connected (MgCallManager *self, MgCall *call)
                                                         NULL, call))
             g_signal_connect (webrtc, "notify::state", G_CALLBACK (on_webrtc_state), call);
         }
+      return;
+    }
+  if (!mg_call_bridge (call, &error))
+    {
+      g_info ("call %s: %s", mg_call_get_id (call), error->message);
+      end_call (self, call, -1, "media_failed", 0, NULL);
       return;
     }
   mg_call_set_state (call, MG_CALL_STATE_CONNECTED);
@@ -510,8 +520,9 @@ on_dialog_progress (MgSipDialog *dialog, guint status, const char *reason, const
       send_event (phone->phone, "ringing", call, NULL);
       return;
     }
-  /* early media: bridge now, so the phone hears the far end's tones */
-  if (sdp != NULL && !mg_call_is_bridged (call)
+  /* early media: bridge now (once the phone's leg runs), so the phone hears
+   * the far end's tones */
+  if (sdp != NULL && !mg_call_is_bridged (call) && phones_connected (call)
       && (!take_sip_sdp (self, phone, sip, sdp, &error) || !mg_call_bridge (call, &error)))
     g_info ("call %s: no early media: %s", mg_call_get_id (call), error->message);
   extra = json_object_new ();
@@ -527,10 +538,9 @@ on_dialog_answered (MgSipDialog *dialog, const char *sdp, MgCall *call)
   MgCallLeg *sip = mg_call_get_leg (call, 1);
   g_autoptr (GError) error = NULL;
 
-  if (!mg_call_is_bridged (call)
-      && (!take_sip_sdp (self, phone, sip, sdp, &error) || !mg_call_bridge (call, &error)))
+  if (!mg_call_is_bridged (call) && !take_sip_sdp (self, phone, sip, sdp, &error))
     {
-      g_info ("call %s: cannot bridge the SIP answer: %s", mg_call_get_id (call), error->message);
+      g_info ("call %s: cannot take the SIP answer: %s", mg_call_get_id (call), error->message);
       end_call (self, call, -1, "media_failed", 0, NULL);
       return;
     }
@@ -650,8 +660,7 @@ answer_sip (MgCallManager *self, MgCall *call)
 
   if (!open_rtp (self, sip, &error)
       || !take_sip_sdp (self, phone, sip, mg_sip_dialog_get_remote_sdp (sip->dialog), &error)
-      || (answer = build_sip_sdp (self, call, sip, MG_SDP_DIRECTION_SENDRECV, &error)) == NULL
-      || !mg_call_bridge (call, &error))
+      || (answer = build_sip_sdp (self, call, sip, MG_SDP_DIRECTION_SENDRECV, &error)) == NULL)
     {
       g_info ("call %s: cannot answer: %s", mg_call_get_id (call), error->message);
       mg_sip_dialog_reject (sip->dialog, 488, NULL);
@@ -685,15 +694,7 @@ phone_answered (MgCallManager *self, MgCall *call)
       break;
     case ROUTE_LOCAL:
       if (a->answered && b->answered)
-        {
-          if (!mg_call_bridge (call, &error))
-            {
-              g_info ("call %s: %s", mg_call_get_id (call), error->message);
-              end_call (self, call, -1, "media_failed", 0, NULL);
-              return;
-            }
-          announce_when_connected (self, call);
-        }
+        announce_when_connected (self, call);
       break;
     }
 }
