@@ -651,7 +651,9 @@ bridge_sip (MgCall *self, guint w, guint s, GError **error)
 
   g_free (self->shape);
   self->shape = g_strdup (passthrough ? "passthrough" : "transcoding");
-  for (GstBin **bin = (GstBin *[]){ recv, send, to_sip, to_webrtc, NULL }; *bin; bin++)
+  /* downstream first: a source that starts before what it feeds gets
+   * FLUSHING back and stops for good */
+  for (GstBin **bin = (GstBin *[]){ to_webrtc, to_sip, send, recv, NULL }; *bin; bin++)
     gst_element_sync_state_with_parent (GST_ELEMENT (*bin));
   link_or_log (self, phone->audio_src, self->audio_sink[w]);
   link_or_log (self, phone->dtmf_src, self->dtmf_sink[w]);
