@@ -59,7 +59,8 @@ static const char *const audio_codecs[] = { "opus", "G722", "PCMU", "PCMA", "tel
 static const char *const video_codecs[] = { "VP8", "VP9", "H264", NULL };
 static const char *const sip_transports[] = { "udp", "tcp", "tls", NULL };
 static const char *const log_modules[] = { "server", "store", "http", "admin", "auth", "tls",
-                                           "config", "sip", "media", "cti", NULL };
+                                           "config", "sip", "media", "cti", "call", "phone",
+                                           "webrtc", "extensions", "log", NULL };
 static const char *const log_levels[] = { "error", "warning", "message", "info", "debug", NULL };
 
 static const KeySpec turn_keys[] = {
@@ -97,7 +98,8 @@ static const KeySpec diagnostics_keys[] = {
     "{\"server\":\"message\",\"store\":\"message\",\"http\":\"message\","
     "\"admin\":\"message\",\"auth\":\"message\",\"tls\":\"message\","
     "\"config\":\"message\",\"sip\":\"message\",\"media\":\"message\","
-    "\"cti\":\"message\"}",
+    "\"cti\":\"message\",\"call\":\"message\",\"phone\":\"message\","
+    "\"webrtc\":\"message\",\"extensions\":\"message\",\"log\":\"message\"}",
     log_modules },
   { "log_file_size", KEY_INT, 64 * 1024, G_GINT64_CONSTANT (1) << 30, "10485760" },
   { "log_file_count", KEY_INT, 1, 1000, "10" },

@@ -71,7 +71,8 @@ class Settings(unittest.TestCase):
         self.assertEqual((sip["keepalive_interval"], sip["keepalive_max_missed"]), (10, 3))
         diag = self.get("diagnostics")
         self.assertEqual(set(diag["log_levels"]), {"server", "store", "http", "admin", "auth",
-                                                   "tls", "config", "sip", "media", "cti"})
+                                                   "tls", "config", "sip", "media", "cti", "call",
+                                                   "phone", "webrtc", "extensions", "log"})
 
     # -- bad input changes nothing ------------------------------------------
 
