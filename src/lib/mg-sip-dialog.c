@@ -279,20 +279,11 @@ end (MgSipDialog *self, guint status, const char *reason, gboolean by_remote)
 static gboolean
 answer_challenge (MgSipDialog *self, const sip_t *sip)
 {
-  const msg_auth_t *challenge = NULL;
-  const char *realm;
   g_autofree char *auth = NULL;
 
-  if (sip != NULL)
-    challenge = sip->sip_www_authenticate ? sip->sip_www_authenticate : sip->sip_proxy_authenticate;
-  if (challenge == NULL || self->account.password == NULL || self->answered_challenge)
+  if (self->answered_challenge
+      || (auth = mg_sip_account_answer_challenge (&self->account, sip)) == NULL)
     return FALSE;
-  realm = msg_params_find (challenge->au_params, "realm=");
-  if (realm == NULL)
-    return FALSE;
-  auth = g_strdup_printf ("%s:%s:%s:%s", challenge->au_scheme, realm,
-                          self->account.auth_user ? self->account.auth_user : self->account.number,
-                          self->account.password);
   self->answered_challenge = TRUE;
   nua_authenticate (self->nh, NUTAG_AUTH (auth), TAG_END ());
   memset (auth, 0, strlen (auth));

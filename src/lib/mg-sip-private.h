@@ -21,6 +21,8 @@ typedef struct
 } MgSipAccount;
 
 void               mg_sip_account_clear           (MgSipAccount *account);
+char              *mg_sip_account_answer_challenge (const MgSipAccount *account,
+                                                    const sip_t        *sip);
 
 MgSipRegistration *mg_sip_registration_new        (const MgSipAccount *account,
                                                    guint               expiry);

@@ -66,6 +66,38 @@ mg_sip_account_clear (MgSipAccount *account)
   g_clear_pointer (&account->display_name, g_free);
 }
 
+/* The NUTAG_AUTH string ("Digest:\"realm\":user:password") that answers
+ * the digest challenge in @sip with @account's credentials, or NULL when
+ * there is no challenge, no password, or a realm the account is not for.
+ * Wipe it after use. */
+char *
+mg_sip_account_answer_challenge (const MgSipAccount *account, const sip_t *sip)
+{
+  const msg_auth_t *challenge = NULL;
+  const char *realm;
+
+  if (sip != NULL)
+    challenge = sip->sip_www_authenticate ? sip->sip_www_authenticate : sip->sip_proxy_authenticate;
+  if (challenge == NULL || account->password == NULL)
+    return NULL;
+  realm = msg_params_find (challenge->au_params, "realm=");
+  if (realm == NULL)
+    return NULL;
+  if (account->realm != NULL && *account->realm != '\0')
+    {
+      gboolean quoted = realm[0] == '"' && strlen (realm) >= 2;
+      g_autofree char *unquoted = quoted ? g_strndup (realm + 1, strlen (realm) - 2)
+                                         : g_strdup (realm);
+
+      if (g_strcmp0 (unquoted, account->realm) != 0)
+        return NULL;
+    }
+  return g_strdup_printf ("%s:%s:%s:%s", challenge->au_scheme, realm,
+                          account->auth_user && *account->auth_user ? account->auth_user
+                                                                    : account->number,
+                          account->password);
+}
+
 static void
 copy_account (MgSipAccount *dest, const MgSipAccount *src)
 {
@@ -340,27 +372,11 @@ schedule_retry (MgSipRegistration *self)
 static gboolean
 answer_challenge (MgSipRegistration *self, const sip_t *sip)
 {
-  const msg_auth_t *challenge = NULL;
-  const char *realm = NULL;
   g_autofree char *auth = NULL;
 
-  if (sip != NULL)
-    challenge = sip->sip_www_authenticate ? sip->sip_www_authenticate : sip->sip_proxy_authenticate;
-  if (challenge == NULL || self->account.password == NULL || self->answered_challenge)
+  if (self->answered_challenge
+      || (auth = mg_sip_account_answer_challenge (&self->account, sip)) == NULL)
     return FALSE;
-  realm = msg_params_find (challenge->au_params, "realm=");
-  if (realm == NULL)
-    return FALSE;
-  /* a realm in quotes as the challenge gives it; refuse a realm we were not told to use */
-  if (self->account.realm != NULL)
-    {
-      g_autofree char *unquoted = g_strndup (realm[0] == '"' ? realm + 1 : realm,
-                                             strlen (realm) - (realm[0] == '"' ? 2 : 0));
-      if (g_strcmp0 (unquoted, self->account.realm) != 0)
-        return FALSE;
-    }
-  auth = g_strdup_printf ("%s:%s:%s:%s", challenge->au_scheme, realm, self->account.auth_user,
-                          self->account.password);
   self->answered_challenge = TRUE;
   nua_authenticate (self->nh, NUTAG_AUTH (auth), TAG_END ());
   memset (auth, 0, strlen (auth));
