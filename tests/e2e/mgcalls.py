@@ -253,10 +253,12 @@ class PhonePage:
         good = [s for s in samples if abs(s["frequency"] - freq) <= tol_hz and s["level"] > min_level]
         return bool(samples) and len(good) >= share * len(samples)
 
-    def silent(self, call_id, seconds=1.5, max_level=-90.0, share=0.8):
-        """Whether the page hears (about) nothing on the call."""
+    def silent(self, call_id, seconds=1.5, max_level=-60.0, share=0.8):
+        """Whether the page hears (about) nothing on the call: no audio at
+        all (level None), or only the browser's comfort noise, far below the
+        tones (about -10 dBFS)."""
         samples = self.listen(call_id, seconds)
-        quiet = [s for s in samples if s["level"] < max_level]
+        quiet = [s for s in samples if s["level"] is None or s["level"] < max_level]
         return bool(samples) and len(quiet) >= share * len(samples)
 
     def prefer_codecs(self, mime_types):

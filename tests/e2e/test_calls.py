@@ -192,6 +192,9 @@ class BrowserAndSipPhone(CallsBase):
             self.page.ok("hold", call_id)
             held = self.page.wait_event("held", 5, call_id=call_id)
             self.assertEqual(held["detail"]["by"], "local")
+            # the analyser smooths, and the browser fades out what it had
+            # buffered: give the tail a moment, then it must be silent
+            time.sleep(0.8)
             self.assertTrue(self.page.silent(call_id, 2.0), "the page still hears the far end")
             time.sleep(0.5)
             resumed_at = rec.since()
