@@ -470,8 +470,9 @@ announce_when_connected (MgCallManager *self, MgCall *call)
         {
           MgWebrtcLeg *webrtc = mg_call_get_leg (call, i)->webrtc;
 
-          if (webrtc != NULL && !g_signal_handler_find (webrtc, G_SIGNAL_MATCH_DATA, 0, 0, NULL,
-                                                        NULL, call))
+          if (webrtc != NULL
+              && !g_signal_handler_find (webrtc, G_SIGNAL_MATCH_DATA | G_SIGNAL_MATCH_FUNC, 0, 0,
+                                         NULL, on_webrtc_state, call))
             g_signal_connect (webrtc, "notify::state", G_CALLBACK (on_webrtc_state), call);
         }
       return;

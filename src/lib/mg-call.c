@@ -9,8 +9,6 @@
 #include <glib/gi18n-lib.h>
 
 #include "mg-call-private.h"
-#include <gst/rtp/rtp.h>
-
 #include "mg-pipeline-template.h"
 
 /**
@@ -52,7 +50,6 @@ struct _MgCall
   GstElement *dtmf_generator;
   guint dtmf_stop_id;
   gboolean detect_dtmf[2];  /* the leg's events are decoded here, not relayed */
-  gboolean dtmf_watched[2];
 };
 
 enum {
@@ -178,109 +175,22 @@ play_digit (MgCall *self, int number)
   self->dtmf_stop_id = g_timeout_add (120, on_dtmf_stop, self);
 }
 
-typedef struct
-{
-  GWeakRef call;
-  guint index;
-  int number;
-  gboolean seen;  /* streaming thread only */
-  guint32 last_ts;
-} DigitWatch;
-
+/* A key from the phone that cannot travel as it is (a transcoded SIP stream
+ * has its own SSRC and clock; a peer without telephone-event takes INFO):
+ * play it again into the SIP stream, or hand it out for INFO. */
 static void
-digit_watch_free (gpointer data)
+on_phone_key (MgWebrtcLeg *webrtc, const char *digit, MgCall *self)
 {
-  DigitWatch *watch = data;
+  guint index = self->legs[0].webrtc == webrtc ? 0 : 1;
+  const char *at = strchr (dtmf_digits, digit[0]);
 
-  g_weak_ref_clear (&watch->call);
-  g_free (watch);
-}
-
-typedef struct
-{
-  GWeakRef call;
-  guint index;
-  int number;
-} DigitHop;
-
-static void
-digit_hop_free (gpointer data)
-{
-  DigitHop *hop = data;
-
-  g_weak_ref_clear (&hop->call);
-  g_free (hop);
-}
-
-static gboolean
-on_phone_digit (gpointer data)
-{
-  DigitHop *hop = data;
-  g_autoptr (MgCall) self = g_weak_ref_get (&hop->call);
-  char digit[2] = { dtmf_digits[hop->number], 0 };
-
-  if (self == NULL || self->state == MG_CALL_STATE_ENDED)
-    return G_SOURCE_REMOVE;
-  if (self->dtmf_generator != NULL)
-    play_digit (self, hop->number);
-  else
-    g_signal_emit (self, signals[SIGNAL_DTMF_DETECTED], 0, hop->index, digit);
-  return G_SOURCE_REMOVE;
-}
-
-/* The phone's RFC 4733 events: every packet of one event carries the
- * event's start timestamp, so a new timestamp is a new key press. Runs on the
- * streaming thread; the digit goes to the main context. */
-static GstPadProbeReturn
-detect_phone_dtmf (GstPad *pad, GstPadProbeInfo *info, gpointer data)
-{
-  DigitWatch *watch = data;
-  GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER (info);
-  GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
-  guint32 ts;
-  guint8 event;
-  DigitHop *hop;
-  MgCall *call;
-
-  if (buffer == NULL || !gst_rtp_buffer_map (buffer, GST_MAP_READ, &rtp))
-    return GST_PAD_PROBE_OK;
-  if (gst_rtp_buffer_get_payload_len (&rtp) < 4)
-    {
-      gst_rtp_buffer_unmap (&rtp);
-      return GST_PAD_PROBE_OK;
-    }
-  ts = gst_rtp_buffer_get_timestamp (&rtp);
-  event = ((guint8 *) gst_rtp_buffer_get_payload (&rtp))[0];
-  gst_rtp_buffer_unmap (&rtp);
-  if ((watch->seen && watch->last_ts == ts) || event >= 16)
-    return GST_PAD_PROBE_OK;
-  watch->seen = TRUE;
-  watch->last_ts = ts;
-  call = g_weak_ref_get (&watch->call);
-  if (call == NULL)
-    return GST_PAD_PROBE_OK;
-  hop = g_new0 (DigitHop, 1);
-  g_weak_ref_init (&hop->call, call);
-  g_object_unref (call);
-  hop->index = watch->index;
-  hop->number = event;
-  g_idle_add_full (G_PRIORITY_DEFAULT, on_phone_digit, hop, digit_hop_free);
-  return GST_PAD_PROBE_OK;
-}
-
-static void
-watch_phone_dtmf (MgCall *self, guint index, GstPad *pad)
-{
-  DigitWatch *watch;
-
-  if (!self->detect_dtmf[index] || self->dtmf_watched[index] || pad == NULL)
+  if (!self->detect_dtmf[index] || at == NULL || *digit == '\0'
+      || self->state == MG_CALL_STATE_ENDED)
     return;
-  self->dtmf_watched[index] = TRUE;
-  watch = g_new0 (DigitWatch, 1);
-
-  g_weak_ref_init (&watch->call, self);
-  watch->index = index;
-  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, detect_phone_dtmf, watch, digit_watch_free);
+  if (self->dtmf_generator != NULL)
+    play_digit (self, at - dtmf_digits);
+  else
+    g_signal_emit (self, signals[SIGNAL_DTMF_DETECTED], 0, index, digit);
 }
 
 static gboolean
@@ -391,7 +301,6 @@ on_src_pad_added (MgWebrtcLeg *webrtc, GstPad *pad, const char *encoding_name, i
     {
       g_set_object (&leg->dtmf_src, pad);
       link_or_log (self, pad, self->dtmf_sink[index]);
-      watch_phone_dtmf (self, index, pad);
       return;
     }
   g_set_object (&leg->audio_src, pad);
@@ -444,6 +353,7 @@ mg_call_add_webrtc (MgCall *self, guint index, const char *const *codecs, JsonAr
   add_ice_servers (leg->webrtc, ice_servers);
   g_signal_connect (leg->webrtc, "src-pad-added", G_CALLBACK (on_src_pad_added), leg);
   g_signal_connect (leg->webrtc, "media-failed", G_CALLBACK (on_media_failed), leg);
+  g_signal_connect (leg->webrtc, "dtmf-received", G_CALLBACK (on_phone_key), self);
   return leg->webrtc;
 }
 
@@ -657,7 +567,6 @@ bridge_sip (MgCall *self, guint w, guint s, GError **error)
     gst_element_sync_state_with_parent (GST_ELEMENT (*bin));
   link_or_log (self, phone->audio_src, self->audio_sink[w]);
   link_or_log (self, phone->dtmf_src, self->dtmf_sink[w]);
-  watch_phone_dtmf (self, w, phone->dtmf_src);
   return TRUE;
 }
 
@@ -749,6 +658,9 @@ mg_call_stop (MgCall *self)
   g_clear_handle_id (&self->dtmf_stop_id, g_source_remove);
   g_clear_object (&self->dtmf_generator);
   gst_element_set_state (GST_ELEMENT (self->pipeline), GST_STATE_NULL);
+  for (guint i = 0; i < 2; i++)
+    if (self->legs[i].webrtc != NULL)
+      g_signal_handlers_disconnect_by_data (self->legs[i].webrtc, self);
   /* the endpoints' sockets go after the pipeline let go of them */
   leg_clear (&self->legs[0]);
   leg_clear (&self->legs[1]);

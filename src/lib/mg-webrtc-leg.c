@@ -12,6 +12,7 @@
 #include <agent.h> /* libnice */
 #include <dlfcn.h>
 #include <glib/gi18n-lib.h>
+#include <gst/rtp/rtp.h>
 #include <gst/webrtc/webrtc.h>
 #include <string.h>
 
@@ -66,6 +67,7 @@ enum {
   SIGNAL_LOCAL_CANDIDATE,
   SIGNAL_SRC_PAD_ADDED,
   SIGNAL_MEDIA_FAILED,
+  SIGNAL_DTMF_RECEIVED,
   N_SIGNALS
 };
 
@@ -310,6 +312,100 @@ pad_main (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+typedef struct
+{
+  Shared *shared;
+  gboolean seen; /* streaming thread only */
+  guint32 last_ts;
+} EventWatch;
+
+typedef struct
+{
+  Shared *shared;
+  char digit[2];
+} KeyHop;
+
+static void
+event_watch_free (gpointer data)
+{
+  EventWatch *watch = data;
+
+  shared_unref (watch->shared);
+  g_free (watch);
+}
+
+static void
+key_hop_free (gpointer data)
+{
+  KeyHop *hop = data;
+
+  shared_unref (hop->shared);
+  g_free (hop);
+}
+
+static gboolean
+key_main (gpointer data)
+{
+  KeyHop *hop = data;
+  g_autoptr (MgWebrtcLeg) self = g_weak_ref_get (&hop->shared->leg);
+
+  if (self != NULL)
+    g_signal_emit (self, signals[SIGNAL_DTMF_RECEIVED], 0, hop->digit);
+  return G_SOURCE_REMOVE;
+}
+
+/* Every packet of one RFC 4733 event carries the event's start timestamp: a
+ * new timestamp is a new key press. Installed when the pad appears, before
+ * its first packet passes, so that the first key is not missed. */
+static GstPadProbeReturn
+detect_keys (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  static const char keys[] = "0123456789*#ABCD";
+  EventWatch *watch = data;
+  GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER (info);
+  GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
+  KeyHop *hop;
+  guint32 ts;
+  guint8 event;
+
+  if (buffer == NULL || !gst_rtp_buffer_map (buffer, GST_MAP_READ, &rtp))
+    return GST_PAD_PROBE_OK;
+  if (gst_rtp_buffer_get_payload_len (&rtp) < 4)
+    {
+      gst_rtp_buffer_unmap (&rtp);
+      return GST_PAD_PROBE_OK;
+    }
+  ts = gst_rtp_buffer_get_timestamp (&rtp);
+  event = ((guint8 *) gst_rtp_buffer_get_payload (&rtp))[0];
+  gst_rtp_buffer_unmap (&rtp);
+  if ((watch->seen && watch->last_ts == ts) || event >= 16)
+    return GST_PAD_PROBE_OK;
+  watch->seen = TRUE;
+  watch->last_ts = ts;
+  hop = g_new0 (KeyHop, 1);
+  hop->shared = shared_ref (watch->shared);
+  hop->digit[0] = keys[event];
+  mg_webrtc_leg_hop (watch->shared->context, key_main, hop, key_hop_free);
+  return GST_PAD_PROBE_OK;
+}
+
+static void
+watch_keys (GstPad *pad, Shared *shared)
+{
+  g_autoptr (GstCaps) caps = gst_pad_get_current_caps (pad);
+  const GstStructure *s = NULL;
+  EventWatch *watch;
+
+  if (caps != NULL && gst_caps_get_size (caps) > 0)
+    s = gst_caps_get_structure (caps, 0);
+  if (s == NULL
+      || g_strcmp0 (gst_structure_get_string (s, "encoding-name"), "TELEPHONE-EVENT") != 0)
+    return;
+  watch = g_new0 (EventWatch, 1);
+  watch->shared = shared_ref (shared);
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, detect_keys, watch, event_watch_free);
+}
+
 static void
 on_pad_added (GstElement *webrtcbin, GstPad *pad, gpointer data)
 {
@@ -319,6 +415,7 @@ on_pad_added (GstElement *webrtcbin, GstPad *pad, gpointer data)
 
   if (GST_PAD_DIRECTION (pad) != GST_PAD_SRC)
     return;
+  watch_keys (pad, data);
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST, count_rtp,
                      shared_ref (data), shared_unref);
   h = hop_new (data);
@@ -547,6 +644,17 @@ mg_webrtc_leg_class_init (MgWebrtcLegClass *klass)
   signals[SIGNAL_MEDIA_FAILED] =
       g_signal_new ("media-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                     NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  /**
+   * MgWebrtcLeg::dtmf-received:
+   * @self: the leg
+   * @digit: the key the browser sent (RFC 4733): "0"-"9", "*", "#", "A"-"D"
+   *
+   * A new telephone-event from the browser, once per key press, in order.
+   */
+  signals[SIGNAL_DTMF_RECEIVED] =
+    g_signal_new ("dtmf-received", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
