@@ -116,20 +116,11 @@ handle_list (MgApiRequest *req, gpointer user_data)
   MgAdminApi *self = user_data;
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) list = mg_store_list_destinations (mg_admin_api_get_store (self), &error);
-  g_autoptr (JsonObject) reply = NULL;
-  JsonArray *items;
 
   if (list == NULL)
-    {
-      mg_api_request_reply_gerror (req, error);
-      return;
-    }
-  items = json_array_sized_new (list->len);
-  for (guint i = 0; i < list->len; i++)
-    json_array_add_object_element (items, destination_to_json (g_ptr_array_index (list, i)));
-  reply = json_object_new ();
-  json_object_set_array_member (reply, "destinations", items);
-  mg_api_request_reply_object (req, 200, reply);
+    mg_api_request_reply_gerror (req, error);
+  else
+    mg_api_request_reply_list (req, "destinations", list, (MgApiToJson) destination_to_json);
 }
 
 static void

@@ -79,14 +79,9 @@ static gboolean
 refuse_if_blocked (MgAdminApi *self, MgApiRequest *req)
 {
   guint retry_after = 0;
-  g_autofree char *retry = NULL;
 
-  if (!mg_rate_limiter_is_blocked (self->login_failures, req->remote_ip, g_get_monotonic_time (),
-                                   &retry_after))
+  if (!mg_api_request_is_rate_limited (req, self->login_failures, &retry_after))
     return FALSE;
-  retry = g_strdup_printf ("%u", retry_after);
-  soup_message_headers_replace (soup_server_message_get_response_headers (req->msg), "Retry-After",
-                                retry);
   mg_api_request_reply_error (req, 429, "too_many_requests",
                               _("too many failed logins from %s; try again in %u s"),
                               req->remote_ip, retry_after);

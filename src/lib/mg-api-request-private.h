@@ -71,4 +71,15 @@ void        mg_api_request_reply_text  (MgApiRequest *req,
 guint       mg_api_error_to_http       (const GError *error,
                                         const char  **code);
 
+typedef JsonObject *(*MgApiToJson) (gconstpointer item);
+void        mg_api_request_reply_list  (MgApiRequest *req,
+                                        const char   *member,
+                                        GPtrArray    *items,
+                                        MgApiToJson   to_json);
+
+typedef struct _MgRateLimiter MgRateLimiter;
+gboolean    mg_api_request_is_rate_limited (MgApiRequest  *req,
+                                            MgRateLimiter *limiter,
+                                            guint         *retry_after);
+
 G_END_DECLS

@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "mg-api-request-private.h"
+#include "mg-rate-limiter-private.h"
 #include "mg-extension.h"
 #include "mg-store.h"
 
@@ -218,6 +219,35 @@ mg_api_request_reply_error (MgApiRequest *req, guint status, const char *code, c
   message = g_strdup_vprintf (format, args);
   va_end (args);
   reply_error_literal (req, status, code, message);
+}
+
+/* {"<member>": [to_json (item)…]} with 200. */
+void
+mg_api_request_reply_list (MgApiRequest *req, const char *member, GPtrArray *items,
+                           MgApiToJson to_json)
+{
+  g_autoptr (JsonObject) reply = json_object_new ();
+  JsonArray *array = json_array_sized_new (items->len);
+
+  for (guint i = 0; i < items->len; i++)
+    json_array_add_object_element (array, to_json (g_ptr_array_index (items, i)));
+  json_object_set_array_member (reply, member, array);
+  mg_api_request_reply_object (req, 200, reply);
+}
+
+/* Whether the request's source is over @limiter's failures; if so, sets
+ * Retry-After and @retry_after, and the caller answers 429 in its own words. */
+gboolean
+mg_api_request_is_rate_limited (MgApiRequest *req, MgRateLimiter *limiter, guint *retry_after)
+{
+  g_autofree char *retry = NULL;
+
+  if (!mg_rate_limiter_is_blocked (limiter, req->remote_ip, g_get_monotonic_time (), retry_after))
+    return FALSE;
+  retry = g_strdup_printf ("%u", *retry_after);
+  soup_message_headers_replace (soup_server_message_get_response_headers (req->msg), "Retry-After",
+                                retry);
+  return TRUE;
 }
 
 void

@@ -111,15 +111,10 @@ static gboolean
 refuse_if_blocked (MgClientApi *self, MgApiRequest *req)
 {
   guint retry_after = 0;
-  g_autofree char *retry = NULL;
   g_autofree char *description = NULL;
 
-  if (!mg_rate_limiter_is_blocked (self->failures, req->remote_ip, g_get_monotonic_time (),
-                                   &retry_after))
+  if (!mg_api_request_is_rate_limited (req, self->failures, &retry_after))
     return FALSE;
-  retry = g_strdup_printf ("%u", retry_after);
-  soup_message_headers_replace (soup_server_message_get_response_headers (req->msg), "Retry-After",
-                                retry);
   description = g_strdup_printf (_("too many failed client authentications from %s; try again "
                                    "in %u s"),
                                  req->remote_ip, retry_after);
