@@ -358,12 +358,13 @@ mg_call_add_webrtc (MgCall *self, guint index, const char *const *codecs, JsonAr
 }
 
 /* A shape's bin in the call's pipeline, named "<shape>-<leg>" (a call may
- * hold the same shape once per leg). */
+ * hold the same shape once per leg). The bin is borrowed: the pipeline owns
+ * it, so it goes (sockets, cancellables' eventfds and all) with the pipeline. */
 static GstBin *
 add_template (MgCall *self, MgPipelineTemplate *template, guint leg, GError **error)
 {
   g_autofree char *name = g_strdup_printf ("%s-%u", mg_pipeline_template_get_shape (template), leg);
-  GstBin *bin = mg_pipeline_template_instantiate (template, name, error);
+  g_autoptr (GstBin) bin = mg_pipeline_template_instantiate (template, name, error);
 
   if (bin == NULL)
     return NULL;

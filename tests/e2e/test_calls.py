@@ -24,7 +24,7 @@ GET /cms/api/v1/calls -> {"items": [{"id", "state", "shape", "legs": [...]}]},
 shape "passthrough" | "transcoding"; the page's call gets `accepted`, `held`
 / `resumed` with by local|remote, `ended` with cause hangup | remote_hangup.
 
-Not in the suite until the call layer lands (tests/e2e/meson.build); run by
+The suite runs the whole file as `test_calls` (tests/e2e/meson.build); by
 hand: tests/e2e/README.md. Each test stays well under 60 s.
 """
 import json
