@@ -40,6 +40,8 @@ static void end_call (MgCallManager *self, MgCall *call, int ender, const char *
 /* per-call bookkeeping kept on the MgCall */
 #define ROUTE_KEY "mg-route"
 #define INVITED_KEY "mg-invited"
+/* set once the call was answered and waits for its phones to connect */
+#define ANSWERED_KEY "mg-answered"
 
 static Route
 route_of (MgCall *call)
@@ -438,6 +440,7 @@ phones_connected (MgCall *call)
 }
 
 static void announce_when_connected (MgCallManager *self, MgCall *call);
+static void play_early_media (MgCallManager *self, MgCall *call);
 
 static void
 on_webrtc_state (MgWebrtcLeg *webrtc, GParamSpec *pspec, MgCall *call)
@@ -449,7 +452,25 @@ on_webrtc_state (MgWebrtcLeg *webrtc, GParamSpec *pspec, MgCall *call)
       end_call (self, call, -1, "media_failed", 0, NULL);
       return;
     }
-  announce_when_connected (self, call);
+  if (g_object_get_data (G_OBJECT (call), ANSWERED_KEY) != NULL)
+    announce_when_connected (self, call);
+  else
+    play_early_media (self, call);
+}
+
+/* Calls on_webrtc_state whenever a phone's leg changes state (once). */
+static void
+watch_phone_legs (MgCall *call)
+{
+  for (guint i = 0; i < 2; i++)
+    {
+      MgWebrtcLeg *webrtc = mg_call_get_leg (call, i)->webrtc;
+
+      if (webrtc != NULL
+          && !g_signal_handler_find (webrtc, G_SIGNAL_MATCH_DATA | G_SIGNAL_MATCH_FUNC, 0, 0, NULL,
+                                     on_webrtc_state, call))
+        g_signal_connect (webrtc, "notify::state", G_CALLBACK (on_webrtc_state), call);
+    }
 }
 
 /* Both sides agreed: the call is up, but the phones hear it only once their
@@ -461,20 +482,13 @@ announce_when_connected (MgCallManager *self, MgCall *call)
 {
   g_autoptr (GError) error = NULL;
 
+  g_object_set_data (G_OBJECT (call), ANSWERED_KEY, GINT_TO_POINTER (1));
   if (mg_call_get_state (call) == MG_CALL_STATE_CONNECTED
       || mg_call_get_state (call) == MG_CALL_STATE_ENDED)
     return;
   if (!phones_connected (call))
     {
-      for (guint i = 0; i < 2; i++)
-        {
-          MgWebrtcLeg *webrtc = mg_call_get_leg (call, i)->webrtc;
-
-          if (webrtc != NULL
-              && !g_signal_handler_find (webrtc, G_SIGNAL_MATCH_DATA | G_SIGNAL_MATCH_FUNC, 0, 0,
-                                         NULL, on_webrtc_state, call))
-            g_signal_connect (webrtc, "notify::state", G_CALLBACK (on_webrtc_state), call);
-        }
+      watch_phone_legs (call);
       return;
     }
   if (!mg_call_bridge (call, &error))
@@ -486,6 +500,39 @@ announce_when_connected (MgCallManager *self, MgCall *call)
   mg_call_set_state (call, MG_CALL_STATE_CONNECTED);
   for (guint i = 0; i < 2; i++)
     send_event (mg_call_get_leg (call, i)->phone, "accepted", call, NULL);
+}
+
+static void
+send_progress (MgCall *call)
+{
+  g_autoptr (JsonObject) extra = json_object_new ();
+
+  json_object_set_boolean_member (extra, "early_media", mg_call_is_bridged (call));
+  send_event (mg_call_get_leg (call, 0)->phone, "progress", call, extra);
+}
+
+/* The far end sent SDP before answering (183) and its address is taken:
+ * bridge as soon as the phone's leg runs, so the phone hears ringback,
+ * announcements or tones before the answer. The same bridge carries the
+ * call once answered. */
+static void
+play_early_media (MgCallManager *self, MgCall *call)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (mg_call_get_state (call) != MG_CALL_STATE_RINGING || mg_call_is_bridged (call))
+    return;
+  if (!phones_connected (call))
+    {
+      watch_phone_legs (call);
+      return;
+    }
+  if (!mg_call_bridge (call, &error))
+    {
+      g_info ("call %s: no early media: %s", mg_call_get_id (call), error->message);
+      return;
+    }
+  send_progress (call);
 }
 
 /* -- SIP dialog events ------------------------------------------------------- */
@@ -513,7 +560,6 @@ on_dialog_progress (MgSipDialog *dialog, guint status, const char *reason, const
   MgCallLeg *phone = mg_call_get_leg (call, 0);
   MgCallLeg *sip = mg_call_get_leg (call, 1);
   g_autoptr (GError) error = NULL;
-  g_autoptr (JsonObject) extra = NULL;
 
   mg_call_set_state (call, MG_CALL_STATE_RINGING);
   if (status == 180 && sdp == NULL)
@@ -521,14 +567,15 @@ on_dialog_progress (MgSipDialog *dialog, guint status, const char *reason, const
       send_event (phone->phone, "ringing", call, NULL);
       return;
     }
-  /* early media: bridge now (once the phone's leg runs), so the phone hears
-   * the far end's tones */
-  if (sdp != NULL && !mg_call_is_bridged (call) && phones_connected (call)
-      && (!take_sip_sdp (self, phone, sip, sdp, &error) || !mg_call_bridge (call, &error)))
-    g_info ("call %s: no early media: %s", mg_call_get_id (call), error->message);
-  extra = json_object_new ();
-  json_object_set_boolean_member (extra, "early_media", mg_call_is_bridged (call));
-  send_event (phone->phone, "progress", call, extra);
+  if (sdp != NULL && !mg_call_is_bridged (call))
+    {
+      if (take_sip_sdp (self, phone, sip, sdp, &error))
+        play_early_media (self, call);
+      else
+        g_info ("call %s: no early media: %s", mg_call_get_id (call), error->message);
+    }
+  if (!mg_call_is_bridged (call)) /* else play_early_media told the phone */
+    send_progress (call);
 }
 
 static void

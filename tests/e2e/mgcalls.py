@@ -334,6 +334,13 @@ class SipPlatform:
         self.phones.append(phone)
         return phone.start()
 
+    def sipp_early_media_phone(self, user, password, tone=FAR_HZ):
+        """A sipp far phone that answers 183 with SDP, plays tone from then
+        on and answers 200 OK 6 s later (sipp/uas_early_media.xml)."""
+        phone = SippEarlyMediaPhone(self, user, password, tone)
+        self.phones.append(phone)
+        return phone.start()
+
     def session_token(self, extension):
         """A session token from the app-server flow (client credentials,
         POST /webkit/api/v1/sessions)."""
@@ -372,6 +379,9 @@ class SippInfoPhone:
     (sipp/uas_no_telephone_event.xml); info_digits() reads the DTMF it got
     as SIP INFO (application/dtmf-relay), in order."""
 
+    scenario = "uas_no_telephone_event.xml"
+    media_args = ("-rtp_echo",)
+
     def __init__(self, platform, user, password):
         self.platform = platform
         self.user = user
@@ -392,9 +402,9 @@ class SippInfoPhone:
         if reg.returncode != 0:
             raise RuntimeError(f"sipp could not register {self.user}: {reg.stderr[-2000:]}")
         self.proc = subprocess.Popen(
-            ["sipp", "-sf", os.path.join(SIPP_DIR, "uas_no_telephone_event.xml"), "-aa",
+            ["sipp", "-sf", os.path.join(SIPP_DIR, self.scenario), "-aa",
              "-i", "127.0.0.1", "-p", str(self.port), "-mi", "127.0.0.1",
-             "-mp", str(self.media_port), "-rtp_echo", "-m", "1", "-nostdin", "-trace_msg",
+             "-mp", str(self.media_port), *self.media_args, "-m", "1", "-nostdin", "-trace_msg",
              "-message_file", self.messages, "-timeout", "60"],
             cwd=self.dir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(0.3)  # sipp binds before it reads the scenario's first recv
@@ -429,6 +439,20 @@ class SippInfoPhone:
         self.proc = None
 
 
+class SippEarlyMediaPhone(SippInfoPhone):
+    """A sipp far phone with early media: 183 Session Progress with a PCMU
+    SDP, a tone (sox-made raw mu-law, looped) from then on, 200 OK 6 s later
+    (sipp/uas_early_media.xml)."""
+    scenario = "uas_early_media.xml"
+    media_args = ()
+
+    def __init__(self, platform, user, password, tone):
+        super().__init__(platform, user, password)
+        subprocess.run(["sox", "-n", "-r", "8000", "-c", "1", "-t", "ul",
+                        os.path.join(self.dir, "early.ul"), "synth", "2", "sine", str(tone)],
+                       check=True)
+
+
 def dtmf_digits(phone):
     """The digits baresip reported as CALL_DTMF_START events, in order."""
     with phone.lock:
@@ -436,6 +460,6 @@ def dtmf_digits(phone):
                        if e.get("type") == "CALL_DTMF_START")
 
 
-__all__ = ["FAR_HZ", "MIC_HZ", "PhonePage", "RtpRecorder", "SipPlatform", "SippInfoPhone", "assert_tone",
+__all__ = ["FAR_HZ", "MIC_HZ", "PhonePage", "RtpRecorder", "SipPlatform", "SippEarlyMediaPhone", "SippInfoPhone", "assert_tone",
            "browser", "dtmf_digits", "free_udp_port", "proc_counts", "require_netns",
            "settle_counts", "tone_windows", "wait_for"]

@@ -4,7 +4,8 @@ sipp as far phones. Chromium's fake microphone plays 1 kHz, the far phones
 440 Hz; every test asserts what a person would hear or see:
 
 1. the page calls a SIP phone through Kamailio: it hears 440 Hz, the far
-   phone's received RTP (captured on the wire) is 1 kHz;
+   phone's received RTP (captured on the wire) is 1 kHz; a far end's early
+   media (183 with SDP) plays in the page before the answer;
 2. the SIP phone calls the extension: the page rings, answers, tones both ways;
 3. DTMF 1234# from the page arrives in order: RFC 4733 at baresip, SIP INFO at
    a sipp far phone that offered no telephone-event;
@@ -146,6 +147,26 @@ class BrowserAndSipPhone(CallsBase):
             end = rec.since()
         assert_tone(rec.wav(), MIC_HZ, (up + START_S, end))
         self.page.ok("hangup", call_id)
+
+    def test_1_early_media_plays_before_the_answer(self):
+        """183 with SDP before the page's WebRTC leg even connected: the page
+        hears the far end's announcement while the call still rings, and the
+        same media goes on once answered."""
+        dave = self.sip.sipp_early_media_phone("2002", "p2002")
+        call_id = self.page.ok("dial", "a", "2002")["call_id"]
+
+        def early():
+            return [e for e in self.page.events(type="progress", call_id=call_id)
+                    if (e.get("detail") or {}).get("early_media")]
+        self.assertTrue(wait_for(early, SETUP_S, 0.1), self.page.events(call_id=call_id))
+        self.assert_hears(self.page, call_id, FAR_HZ)
+        self.assertEqual(self.page.events(type="accepted", call_id=call_id), [],
+                         "answered too early: the 200 OK comes 6 s after the 183")
+        self.assertEqual(self.one_call()["state"], "ringing")
+        self.page.wait_event("accepted", 10, call_id=call_id)
+        self.assert_hears(self.page, call_id, FAR_HZ)
+        self.page.ok("hangup", call_id)
+        self.assertTrue(wait_for(dave.finished, 5), "sipp got no BYE")
 
     def test_2_sip_phone_calls_extension_page_rings_and_answers(self):
         with RtpRecorder(self.bob.rtp_ports, self.sip.tmp, name="bob2") as rec:
