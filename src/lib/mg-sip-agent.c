@@ -374,8 +374,17 @@ on_nua_event (nua_event_t event, int status, char const *phrase, nua_t *nua, nua
       else
         handle_new_invite (self, nh, sip);
       break;
-    case nua_r_invite:
     case nua_i_info:
+      /* answered here, where the request is current (NUTAG_WITH_THIS) */
+      if (hmagic != NULL && g_hash_table_contains (self->dialogs, hmagic))
+        {
+          nua_respond (nh, SIP_200_OK, NUTAG_WITH_THIS (nua), TAG_END ());
+          mg_sip_dialog_handle_event (hmagic, event, status, phrase, sip, tags);
+        }
+      else
+        nua_respond (nh, SIP_481_NO_TRANSACTION, NUTAG_WITH_THIS (nua), TAG_END ());
+      break;
+    case nua_r_invite:
     case nua_i_cancel:
     case nua_i_bye:
     case nua_i_ack:
@@ -465,7 +474,10 @@ mg_sip_agent_start (MgSipAgent *self, const char *address, guint port, GError **
   self->nua = nua_create (self->root, on_nua_event, self, NUTAG_URL (bind_url),
                           NUTAG_USER_AGENT ("Mediagate/" MG_VERSION), NUTAG_MEDIA_ENABLE (0),
                           NUTAG_ENABLEINVITE (1), NUTAG_AUTOALERT (0), NUTAG_AUTOANSWER (0),
-                          TAG_END ());
+                          /* INFO carries DTMF (application/dtmf-relay) from
+                           * far ends without telephone-event; nua's default
+                           * Allow lacks it (405). MgSipDialog answers it. */
+                          NUTAG_ALLOW ("INFO"), NUTAG_APPL_METHOD ("INFO"), TAG_END ());
   if (self->nua == NULL)
     {
       g_set_error (error, MG_SIP_ERROR, MG_SIP_ERROR_FAILED,

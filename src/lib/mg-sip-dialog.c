@@ -363,7 +363,6 @@ handle_info (MgSipDialog *self, const sip_t *sip)
     body = g_strndup (sip->sip_payload->pl_data, sip->sip_payload->pl_len);
   if (sip != NULL && sip->sip_content_type != NULL)
     type = sip->sip_content_type->c_type;
-  nua_respond (self->nh, SIP_200_OK, TAG_END ());
   g_signal_emit (self, signals[SIGNAL_INFO], 0, type, body);
 }
 

@@ -8,17 +8,19 @@ sipp as far phones. Chromium's fake microphone plays 1 kHz, the far phones
    media (183 with SDP) plays in the page before the answer;
 2. the SIP phone calls the extension: the page rings, answers, tones both ways;
 3. DTMF 1234# from the page arrives in order: RFC 4733 at baresip, SIP INFO at
-   a sipp far phone that offered no telephone-event;
+   a sipp far phone that offered no telephone-event; and the other way, the
+   far end's RFC 4733 digits and SIP INFO digits become `dtmf` events in the
+   page, in order;
 4. hold and retrieve from each side: media stops and resumes;
 5. hangup from each side ends both within 1 s; the calls API is empty and
    the daemon is back to its threads and fds;
 6. codec shapes: Opus-only page vs PCMU-only phone => "transcoding", PCMU on
    both => "passthrough", with tones;
+7. failover: the primary Kamailio stops, the extensions register with the
+   secondary and calls work both ways through it;
 8. two pages in the embedded default (no SIP platform) call each other;
 9. bad input on the phone WebSocket during a call gets clear errors and the
    call goes on.
-(7, failover, is in test_registrations.py for registration; calls after a
-failover reuse 1.)
 
 What they expect of the call layer (docs/protocol.md, issue 3):
 GET /cms/api/v1/calls -> {"items": [{"id", "state", "shape", "legs": [...]}]},
@@ -29,14 +31,17 @@ The suite runs the whole file as `test_calls` (tests/e2e/meson.build); by
 hand: tests/e2e/README.md. Each test stays well under 60 s.
 """
 import json
+import os
+import subprocess
 import time
 import unittest
 
-from mgcalls import (FAR_HZ, MIC_HZ, PhonePage, RtpRecorder, SipPlatform, assert_tone,
-                     browser, dtmf_digits, proc_counts, require_netns, settle_counts,
-                     wait_for)
+from mgcalls import (FAR_HZ, MIC_HZ, SIPP_DIR, PhonePage, RtpRecorder, SipPlatform,
+                     assert_tone, browser, dtmf_digits, free_udp_port, proc_counts,
+                     require_netns, settle_counts, wait_for)
+from sippeers import Baresip, Kamailio
 
-FAR_USERS = {"2000": "p2000", "2002": "p2002"}
+FAR_USERS = {"2000": "p2000", "2002": "p2002", "2009": "p2009"}
 SETUP_S = 15     # call set-up: ICE, DTLS, SIP through Kamailio
 TONE_S = 2.5     # how long each tone check listens
 START_S = 1.5    # Chrome's audio processing (AGC) settles in the first second of a call
@@ -77,6 +82,36 @@ class CallsBase(unittest.TestCase):
         self.assertGreaterEqual(len(good), 0.8 * max(1, len(samples)),
                                 f"the page does not hear {freq} Hz: {samples}")
 
+    # -- call helpers (self.page, self.bob) ------------------------------
+
+    def dial_bob(self, number="2000"):
+        """The page calls number; returns (call id, seconds since rec start
+        when accepted) once both sides are connected."""
+        res = self.page.ok("dial", "a", number)
+        call_id = res["call_id"]
+        self.page.wait_event("accepted", SETUP_S, call_id=call_id)
+        return call_id
+
+    def bob_calls_page(self):
+        self.bob.send("dial", self.far_uri("1000"))
+        ring = self.page.wait_event("incoming", SETUP_S, phone="a")
+        self.assertEqual(ring["detail"]["from"]["number"], "2000", ring)
+        call_id = ring["call_id"]
+        self.page.ok("accept", call_id)
+        self.page.wait_event("accepted", SETUP_S, call_id=call_id)
+        self.assertTrue(self.bob.wait_event("CALL_ESTABLISHED", 5), self.bob.event_types())
+        return call_id
+
+    def far_uri(self, user):
+        """How the far phones reach user: through the platform's proxy."""
+        return self.sip.sip_uri(user)
+
+    def one_call(self, items=None):
+        items = items if items is not None else self.sip.calls()
+        self.assertEqual(len(items), 1, items)
+        self.assertEqual(len(items[0]["legs"]), 2, items)
+        return items[0]
+
     def assert_packets_grow(self, page, call_id):
         before = page.stats(call_id).get("packetsReceived") or 0
         time.sleep(1)
@@ -108,32 +143,6 @@ class BrowserAndSipPhone(CallsBase):
             pass
         with self.bob.lock:
             self.bob.events.clear()
-
-    # -- helpers ----------------------------------------------------------
-
-    def dial_bob(self, number="2000"):
-        """The page calls number; returns (call id, seconds since rec start
-        when accepted) once both sides are connected."""
-        res = self.page.ok("dial", "a", number)
-        call_id = res["call_id"]
-        self.page.wait_event("accepted", SETUP_S, call_id=call_id)
-        return call_id
-
-    def bob_calls_page(self):
-        self.bob.send("dial", self.sip.sip_uri("1000"))
-        ring = self.page.wait_event("incoming", SETUP_S, phone="a")
-        self.assertEqual(ring["detail"]["from"]["number"], "2000", ring)
-        call_id = ring["call_id"]
-        self.page.ok("accept", call_id)
-        self.page.wait_event("accepted", SETUP_S, call_id=call_id)
-        self.assertTrue(self.bob.wait_event("CALL_ESTABLISHED", 5), self.bob.event_types())
-        return call_id
-
-    def one_call(self, items=None):
-        items = items if items is not None else self.sip.calls()
-        self.assertEqual(len(items), 1, items)
-        self.assertEqual(len(items[0]["legs"]), 2, items)
-        return items[0]
 
     # -- 1, 2: tones both ways --------------------------------------------
 
@@ -200,6 +209,38 @@ class BrowserAndSipPhone(CallsBase):
         self.assert_hears(self.page, call_id, MIC_HZ)
         self.page.ok("hangup", call_id)
         self.assertTrue(wait_for(carol.finished, 5), "sipp got no BYE")
+
+    def page_digits(self, call_id):
+        return "".join(e["detail"]["digit"] for e in self.page.events(type="dtmf", call_id=call_id))
+
+    def test_3_dtmf_from_the_sip_phone_reaches_the_page_as_events(self):
+        call_id = self.dial_bob()
+        self.assertTrue(self.bob.wait_event("CALL_ESTABLISHED", 5))
+        time.sleep(0.5)
+        self.bob.command("sndcode", "1234#")
+        wait_for(lambda: len(self.page_digits(call_id)) >= 5, 10)
+        self.assertEqual(self.page_digits(call_id), "1234#")
+        self.page.ok("hangup", call_id)
+
+    def test_3_sip_info_dtmf_from_the_far_end_reaches_the_page(self):
+        """A far end that signals DTMF as SIP INFO (sipp/uac_info_dtmf.xml:
+        1, 2, # right after the answer, then BYE)."""
+        port = free_udp_port()
+        kam = self.sip.kamailio
+        sipp = subprocess.Popen(
+            ["sipp", "-sf", os.path.join(SIPP_DIR, "uac_info_dtmf.xml"), "-s", "1000",
+             "-au", "2009", "-ap", "p2009", "-i", "127.0.0.1", "-p", str(port),
+             "-mi", "127.0.0.1", "-mp", str(free_udp_port()), "-m", "1", "-nostdin",
+             "-timeout", "30", f"{kam.ip}:{kam.port}"],
+            cwd=self.sip.tmp, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.addCleanup(lambda: sipp.poll() is None and sipp.kill())
+        ring = self.page.wait_event("incoming", SETUP_S, phone="a")
+        call_id = ring["call_id"]
+        self.page.ok("accept", call_id)
+        ended = self.page.wait_event("ended", SETUP_S, call_id=call_id)
+        self.assertEqual(ended["detail"]["cause"], "remote_hangup", ended)
+        self.assertEqual(self.page_digits(call_id), "12#")
+        self.assertEqual(sipp.wait(10), 0, "sipp's scenario failed")
 
     # -- 4: hold / retrieve -------------------------------------------------
 
@@ -369,6 +410,79 @@ class BrowserAndSipPhone(CallsBase):
         assert_tone(rec.wav(), MIC_HZ, (up + START_S, end))
         self.one_call()
         self.page.ok("hangup", call_id)
+
+
+class Failover(CallsBase):
+    """7: the primary Kamailio stops; the extensions register with the
+    secondary within seconds and calls work both ways through it, tones
+    both ways. The far phone is registered with the secondary."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        try:
+            cls.secondary = Kamailio(dict(FAR_USERS, **cls.sip.extensions)).start()
+            r = cls.sip.daemon.admin("PATCH", "/cms/api/v1/sip", {
+                "secondary_uri": cls.secondary.uri, "keepalive_interval": 1,
+                "keepalive_max_missed": 2})
+            assert r.status == 200, r
+            cls.bob = Baresip("2000", "p2000", f"{cls.secondary.ip}:{cls.secondary.port}",
+                              tone=FAR_HZ, codecs="PCMU").start()
+            if not wait_for(cls.bob.registered, 10):
+                raise RuntimeError("baresip did not register with the secondary")
+        except BaseException:
+            cls.tearDownClass()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        for peer in (getattr(cls, "bob", None), getattr(cls, "secondary", None)):
+            if peer is not None:
+                peer.cleanup()
+        super().tearDownClass()
+
+    def far_uri(self, user):
+        return f"sip:{user}@{self.secondary.ip}:{self.secondary.port}"
+
+    def registrars(self):
+        r = self.sip.daemon.admin("GET", "/cms/api/v1/registrations")
+        return {i["extension"]: (i["state"], i["registrar"]) for i in r.json["items"]}
+
+    def test_7_calls_work_after_failover_to_the_secondary(self):
+        primary, secondary = self.sip.kamailio.uri, self.secondary.uri
+        self.assertEqual(set(self.registrars().values()), {("registered", primary)})
+        self.sip.kamailio.stop()
+        self.assertTrue(wait_for(
+            lambda: set(self.registrars().values()) == {("registered", secondary)}, 20),
+            self.registrars())
+        self.page = self.open_page()
+        reg = self.page.login("a", token=self.sip.session_token("1000"))
+        self.assertEqual(reg.get("type"), "registered", reg)
+        self.addCleanup(self.page.mgt, "logout", "a")
+        # the page calls the far phone through the secondary
+        with RtpRecorder(self.bob.rtp_ports, self.sip.tmp, name="bob7a") as rec:
+            call_id = self.dial_bob()
+            self.assertTrue(self.bob.wait_event("CALL_ESTABLISHED", 5), self.bob.event_types())
+            up = rec.since()
+            self.assert_hears(self.page, call_id, FAR_HZ)
+            end = rec.since()
+        assert_tone(rec.wav(), MIC_HZ, (up + START_S, end))
+        self.page.ok("hangup", call_id)
+        self.assertTrue(self.bob.wait_event("CALL_CLOSED", 5), self.bob.event_types())
+        self.wait_calls_empty(2)
+        # and the far phone calls the extension through it
+        with self.bob.lock:
+            self.bob.events.clear()
+        with RtpRecorder(self.bob.rtp_ports, self.sip.tmp, name="bob7b") as rec:
+            call_id = self.bob_calls_page()
+            up = rec.since()
+            self.assert_hears(self.page, call_id, FAR_HZ)
+            end = rec.since()
+        assert_tone(rec.wav(), MIC_HZ, (up + START_S, end))
+        self.page.ok("hangup", call_id)
+        self.assertTrue(self.bob.wait_event("CALL_CLOSED", 5), self.bob.event_types())
+        self.assertEqual(self.sip.daemon.admin("GET", "/cms/api/v1/registrations")
+                         .json["active_registrar"], secondary)
 
 
 class EmbeddedDefault(CallsBase):
