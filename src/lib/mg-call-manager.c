@@ -1170,6 +1170,27 @@ on_session_added (MgPhoneHub *hub, MgPhoneSession *phone, MgCallManager *self)
   g_signal_connect_object (phone, "media", G_CALLBACK (on_media), self, 0);
 }
 
+/* The phone's calls that go on, for its `registered` message: after a
+ * resume the phone keeps these and ends the others. */
+static void
+on_registering (MgPhoneHub *hub, MgPhoneSession *phone, JsonObject *message, MgCallManager *self)
+{
+  JsonArray *calls = json_object_get_array_member (message, "calls");
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->calls);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (mg_call_get_state (value) != MG_CALL_STATE_ENDED && mg_call_find_phone_leg (value, phone) >= 0)
+      {
+        JsonObject *call = json_object_new ();
+
+        json_object_set_string_member (call, "call_id", mg_call_get_id (value));
+        json_object_set_string_member (call, "state", mg_call_state_to_string (mg_call_get_state (value)));
+        json_array_add_object_element (calls, call);
+      }
+}
+
 static void
 on_session_removed (MgPhoneHub *hub, MgPhoneSession *phone, MgCallManager *self)
 {
@@ -1230,6 +1251,7 @@ mg_call_manager_new (MgConfig *config, MgStore *store, MgPhoneHub *hub, MgSipAge
   self->agent = g_object_ref (agent);
   g_signal_connect (hub, "session-added", G_CALLBACK (on_session_added), self);
   g_signal_connect (hub, "session-removed", G_CALLBACK (on_session_removed), self);
+  g_signal_connect (hub, "registering", G_CALLBACK (on_registering), self);
   g_signal_connect (agent, "incoming-call", G_CALLBACK (on_incoming_sip), self);
   return self;
 }

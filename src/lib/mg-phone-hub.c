@@ -59,6 +59,7 @@ typedef struct
 enum {
   SIGNAL_SESSION_ADDED,
   SIGNAL_SESSION_REMOVED,
+  SIGNAL_REGISTERING,
   N_SIGNALS
 };
 
@@ -137,6 +138,18 @@ mg_phone_hub_class_init (MgPhoneHubClass *klass)
   signals[SIGNAL_SESSION_REMOVED] = g_signal_new ("session-removed", type, G_SIGNAL_RUN_LAST, 0,
                                                   NULL, NULL, NULL, G_TYPE_NONE, 1,
                                                   MG_TYPE_PHONE_SESSION);
+  /**
+   * MgPhoneHub::registering:
+   * @self: the hub
+   * @session: a phone that logged in or resumed its session
+   * @message: the `registered` message it is about to get
+   *
+   * Lets the owners of a phone's calls fill the message's `calls` (a
+   * resumed session's live calls go on; the phone ends the ones not listed).
+   */
+  signals[SIGNAL_REGISTERING] = g_signal_new ("registering", type, G_SIGNAL_RUN_LAST, 0, NULL,
+                                              NULL, NULL, G_TYPE_NONE, 2, MG_TYPE_PHONE_SESSION,
+                                              JSON_TYPE_OBJECT);
 }
 
 static void
@@ -254,6 +267,7 @@ registered_message (MgPhoneHub *self, MgPhoneSession *session, MgExtension *exte
                                                          mg_extension_get_number (extension)));
   json_object_set_int_member (message, "grace_period", self->grace_period);
   json_object_set_array_member (message, "calls", json_array_new ());
+  g_signal_emit (self, signals[SIGNAL_REGISTERING], 0, session, message);
   return message;
 }
 

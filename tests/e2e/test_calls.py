@@ -39,6 +39,7 @@ import unittest
 from mgcalls import (FAR_HZ, MIC_HZ, SIPP_DIR, PhonePage, RtpRecorder, SipPlatform,
                      assert_tone, browser, dtmf_digits, free_udp_port, proc_counts,
                      require_netns, settle_counts, wait_for)
+from chromium import BrowserError
 from sippeers import Baresip, Kamailio
 
 FAR_USERS = {"2000": "p2000", "2002": "p2002", "2009": "p2009"}
@@ -71,6 +72,13 @@ class CallsBase(unittest.TestCase):
         page = PhonePage(self.chrome, self.sip.daemon, page=name)
         self.addCleanup(self.chrome.close_page, name)
         return page
+
+    def log_out(self, page, name):
+        """Cleanup: logs the phone out unless its page is already closed."""
+        try:
+            page.mgt("logout", name)
+        except BrowserError:
+            pass
 
     def wait_calls_empty(self, timeout=1.0):
         ok = wait_for(lambda: self.sip.calls() == [], timeout, 0.1)
@@ -133,7 +141,7 @@ class BrowserAndSipPhone(CallsBase):
         self.page = self.open_page()
         reg = self.page.login("a", token=self.sip.session_token("1000"))
         self.assertEqual(reg.get("type"), "registered", reg)
-        self.addCleanup(self.page.mgt, "logout", "a")
+        self.addCleanup(self.log_out, self.page, "a")
         self.addCleanup(self.hang_up_bob)
 
     def hang_up_bob(self):
@@ -335,6 +343,38 @@ class BrowserAndSipPhone(CallsBase):
         self.assertEqual(ended["detail"]["cause"], "remote_hangup")
         self.wait_calls_empty(1)
         self.assert_back_to(before)
+
+    # -- a dropped phone WebSocket ------------------------------------------
+
+    def test_phone_reconnecting_within_the_grace_period_keeps_the_call(self):
+        with RtpRecorder(self.bob.rtp_ports, self.sip.tmp, name="bob-resume") as rec:
+            call_id = self.dial_bob()
+            self.assertTrue(self.bob.wait_event("CALL_ESTABLISHED", 5))
+            self.page.ok("dropSocket", "a")
+            self.page.wait_event("resumed", 10, phone="a")
+            resumed = rec.since()
+            self.assertEqual(self.page.mgt("state", call_id)["state"], "connected",
+                             self.page.events())
+            self.assertEqual(self.page.events(call_id=call_id, type="ended"), [])
+            self.assertNotIn("CALL_CLOSED", self.bob.event_types())
+            self.assert_hears(self.page, call_id, FAR_HZ)
+            end = rec.since()
+        assert_tone(rec.wav(), MIC_HZ, (resumed + 0.5, end))
+        # the resumed session controls the call: hang up ends both sides
+        self.page.ok("hangup", call_id)
+        self.assertTrue(self.bob.wait_event("CALL_CLOSED", 2), self.bob.event_types())
+        self.wait_calls_empty(2)
+
+    def test_phone_gone_past_the_grace_period_ends_the_call(self):
+        call_id = self.dial_bob()
+        self.assertTrue(self.bob.wait_event("CALL_ESTABLISHED", 5))
+        self.assertTrue(call_id)
+        gone = time.monotonic()
+        self.chrome.close_page("main")  # tab closed: no resume, no BYE from the page
+        self.assertTrue(self.bob.wait_event("CALL_CLOSED", 15), self.bob.event_types())
+        waited = time.monotonic() - gone
+        self.assertGreaterEqual(waited, 9, "the call ended before the 10 s grace period")
+        self.wait_calls_empty(2)
 
     # -- 6: codec shapes ---------------------------------------------------
 

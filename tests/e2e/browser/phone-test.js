@@ -232,6 +232,15 @@ window.mgt = {
     return null;
   },
 
+  // Drops the phone's WebSocket as a network failure would (the library
+  // then resumes its session within the grace period).
+  dropSocket (name) {
+    const ws = phones.get(name)?._ws;
+    if (!ws) return { error: { code: 'test_not_connected', message: 'no socket' } };
+    ws.close(3000, 'test: network drop');
+    return null;
+  },
+
   request (name, type, fields = {}) {
     return guarded(phones.get(name)._request(type, fields));
   },
