@@ -999,6 +999,8 @@ handle_dtmf (MgCallManager *self, MgPhoneSession *phone, gint64 id, JsonObject *
     }
   mg_phone_session_reply_ok (phone, id, NULL);
   other = mg_call_get_leg (call, 1 - index);
+  if (other->dialog != NULL && mg_call_send_dtmf (call, digits))
+    return;
   for (const char *p = digits; *p; p++)
     {
       char digit[2] = { g_ascii_toupper (*p), 0 };

@@ -54,6 +54,8 @@ void        mg_call_set_hold       (MgCall  *self,
 void        mg_call_set_mute       (MgCall  *self,
                                     guint    index,
                                     gboolean muted);
+gboolean    mg_call_send_dtmf      (MgCall     *self,
+                                    const char *digits);
 void        mg_call_stop           (MgCall *self);
 JsonObject *mg_call_describe       (MgCall *self);
 char       *mg_call_dump_dot       (MgCall *self);

@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "mg-call-private.h"
+#include "mg-dtmf-injector-private.h"
 #include "mg-pipeline-template.h"
 
 /**
@@ -46,9 +47,10 @@ struct _MgCall
   GstPad *audio_sink[2];
   GstPad *dtmf_sink[2];
   gulong hold_probes[2];
-  /* transcoding: the phone's digits are played again into the SIP stream */
-  GstElement *dtmf_generator;
-  guint dtmf_stop_id;
+  /* digits played into the SIP stream as RFC 4733 (the peer has
+   * telephone-event at the audio's clock rate): a transcoded phone's keys,
+   * the phone's `dtmf` requests */
+  MgDtmfInjector *dtmf_injector;
   gboolean detect_dtmf[2];  /* the leg's events are decoded here, not relayed */
 };
 
@@ -139,42 +141,6 @@ mg_call_init (MgCall *self)
 
 static const char *const dtmf_digits = "0123456789*#ABCD";
 
-/* rtpdtmfsrc plays while it holds a start event: 120 ms of tone, so that
- * each detected digit of the phone becomes one event in the SIP stream. */
-static gboolean
-send_dtmf_event (MgCall *self, int number, gboolean start)
-{
-  g_autoptr (GstPad) pad = gst_element_get_static_pad (self->dtmf_generator, "src");
-  GstStructure *s = gst_structure_new ("dtmf-event", "type", G_TYPE_INT, 1, "number", G_TYPE_INT,
-                                       MAX (number, 0), "volume", G_TYPE_INT, 10, "start",
-                                       G_TYPE_BOOLEAN, start, NULL);
-
-  return gst_pad_send_event (pad, gst_event_new_custom (GST_EVENT_CUSTOM_UPSTREAM, s));
-}
-
-static gboolean
-on_dtmf_stop (gpointer data)
-{
-  MgCall *self = data;
-
-  self->dtmf_stop_id = 0;
-  if (self->dtmf_generator != NULL)
-    send_dtmf_event (self, -1, FALSE);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-play_digit (MgCall *self, int number)
-{
-  if (self->dtmf_stop_id != 0)
-    {
-      g_source_remove (self->dtmf_stop_id);
-      send_dtmf_event (self, -1, FALSE);
-    }
-  send_dtmf_event (self, number, TRUE);
-  self->dtmf_stop_id = g_timeout_add (120, on_dtmf_stop, self);
-}
-
 /* A key from the phone that cannot travel as it is (a transcoded SIP stream
  * has its own SSRC and clock; a peer without telephone-event takes INFO):
  * play it again into the SIP stream, or hand it out for INFO. */
@@ -187,8 +153,8 @@ on_phone_key (MgWebrtcLeg *webrtc, const char *digit, MgCall *self)
   if (!self->detect_dtmf[index] || at == NULL || *digit == '\0'
       || self->state == MG_CALL_STATE_ENDED)
     return;
-  if (self->dtmf_generator != NULL)
-    play_digit (self, at - dtmf_digits);
+  if (self->dtmf_injector != NULL)
+    mg_dtmf_injector_queue (self->dtmf_injector, digit);
   else
     g_signal_emit (self, signals[SIGNAL_DTMF_DETECTED], 0, index, digit);
 }
@@ -446,7 +412,7 @@ add_dtmf_path (MgCall *self, guint w, MgCallLeg *sip, GstBin *send, gboolean pas
 
   /* in passthrough the phone's events share the SIP stream's SSRC and clock:
    * they pass as they are; a transcoded stream has its own, so events are
-   * decoded and played again into it (dtmf-generate, on the way to SIP) */
+   * decoded and played again into it (MgDtmfInjector, on the way to SIP) */
   if (sip->sip_dtmf_pt >= 0 && passthrough)
     {
       const char *vars[] = { "SIP_DTMF_PT", NULL };
@@ -540,22 +506,11 @@ bridge_sip (MgCall *self, guint w, guint s, GError **error)
   webrtc_sink = mg_webrtc_leg_get_sink_pad (phone->webrtc);
   link_or_log (self, ghost (recv, "src"), ghost (to_webrtc, "sink"));
   link_or_log (self, ghost (to_webrtc, "src"), webrtc_sink);
-  /* phone -> SIP */
-  if (!passthrough && sip->sip_dtmf_pt >= 0)
-    {
-      const char *vars[] = { "DTMF_PT", "CLOCK_RATE", NULL };
-      guint values[] = { sip->sip_dtmf_pt, sip->sip_codec->clock_rate };
-      GstBin *generate = add_shape (self, "dtmf-generate", s, vars, values, error);
-
-      if (generate == NULL)
-        return FALSE;
-      self->dtmf_generator = gst_bin_get_by_name (generate, "dtmf_src");
-      link_or_log (self, ghost (to_sip, "src"), ghost (generate, "sink"));
-      link_or_log (self, ghost (generate, "src"), ghost (send, "sink"));
-      gst_element_sync_state_with_parent (GST_ELEMENT (generate));
-    }
-  else
-    link_or_log (self, ghost (to_sip, "src"), ghost (send, "sink"));
+  /* phone -> SIP; telephone-event is defined at 8000 Hz here, so digits
+   * are played into streams with that clock only (G.711, G.722) */
+  link_or_log (self, ghost (to_sip, "src"), ghost (send, "sink"));
+  if (sip->sip_dtmf_pt >= 0 && sip->sip_codec->clock_rate == 8000)
+    self->dtmf_injector = mg_dtmf_injector_attach (ghost (to_sip, "src"), sip->sip_dtmf_pt, 8000);
   self->audio_sink[w] = ghost (to_sip, "sink");
   if (!add_dtmf_path (self, w, sip, send, passthrough, error))
     return FALSE;
@@ -643,6 +598,17 @@ mg_call_set_hold (MgCall *self, gboolean hold)
       mg_rtp_endpoint_set_hold (self->legs[i].rtp, hold);
 }
 
+/* Plays @digits toward the SIP leg as RFC 4733 events in its stream, if
+ * the peer takes them there; FALSE: use SIP INFO instead. */
+gboolean
+mg_call_send_dtmf (MgCall *self, const char *digits)
+{
+  if (self->dtmf_injector == NULL)
+    return FALSE;
+  mg_dtmf_injector_queue (self->dtmf_injector, digits);
+  return TRUE;
+}
+
 void
 mg_call_set_mute (MgCall *self, guint index, gboolean muted)
 {
@@ -656,8 +622,7 @@ mg_call_stop (MgCall *self)
     return;
   mg_call_set_state (self, MG_CALL_STATE_ENDED);
   g_clear_handle_id (&self->bus_watch, g_source_remove);
-  g_clear_handle_id (&self->dtmf_stop_id, g_source_remove);
-  g_clear_object (&self->dtmf_generator);
+  g_clear_pointer (&self->dtmf_injector, mg_dtmf_injector_unref);
   gst_element_set_state (GST_ELEMENT (self->pipeline), GST_STATE_NULL);
   for (guint i = 0; i < 2; i++)
     if (self->legs[i].webrtc != NULL)

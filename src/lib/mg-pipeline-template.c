@@ -41,7 +41,6 @@ static const Variable variables[] = {
   { "PT", 0, 127, NULL },
   { "SIP_PT", 0, 127, NULL },
   { "WEBRTC_PT", 0, 127, NULL },
-  { "DTMF_PT", 96, 127, NULL },
   { "SIP_DTMF_PT", 96, 127, NULL },
   { "WEBRTC_DTMF_PT", 96, 127, NULL },
   { "CLOCK_RATE", 0, 0, clock_rates },
@@ -81,15 +80,12 @@ static const Contract contracts[] = {
   { "pcma-to-opus",
     { "sip_jitterbuffer", "opus_enc", "opus_pay" },
     { "sink=sip_jitterbuffer.sink", "src=opus_pay.src" } },
-  { "dtmf-generate",
-    { "dtmf_src", "dtmf_mux", "dtmf_audio" },
-    { "sink=dtmf_audio.sink", "src=dtmf_mux.src" } },
   { "dtmf-detect", { "dtmf_depay" }, { "sink=dtmf_depay.sink" } },
 };
 
 static const char *const shape_names[] = {
   "sip-rtp-recv", "sip-rtp-send", "passthrough-to-sip", "passthrough-to-webrtc", "dtmf-to-sip",
-  "opus-to-pcmu", "opus-to-pcma", "pcmu-to-opus", "pcma-to-opus", "dtmf-generate", "dtmf-detect",
+  "opus-to-pcmu", "opus-to-pcma", "pcmu-to-opus", "pcma-to-opus", "dtmf-detect",
   NULL
 };
 

@@ -218,6 +218,36 @@ class BrowserAndSipPhone(CallsBase):
         self.page.ok("hangup", call_id)
         self.assertTrue(wait_for(carol.finished, 5), "sipp got no BYE")
 
+    def server_dtmf_in_the_sip_stream(self, shape, policy=None):
+        """The page's `dtmf` request (no RTCDTMFSender): the server plays
+        1234# as RFC 4733 events in place of audio packets of the stream to
+        the SIP phone, which keeps one SSRC and gapless sequence numbers."""
+        if policy:
+            r = self.sip.daemon.admin("PATCH", "/cms/api/v1/media", {"audio_codecs": policy})
+            self.assertEqual(r.status, 200, r)
+            self.addCleanup(self.sip.daemon.admin, "PUT", "/cms/api/v1/media", {})
+        with RtpRecorder(self.bob.rtp_ports, self.sip.tmp, name=f"bob-dtmf-{shape}") as rec:
+            call_id = self.dial_bob()
+            self.assertTrue(self.bob.wait_event("CALL_ESTABLISHED", 5))
+            self.assertEqual(self.one_call()["shape"], shape)
+            time.sleep(0.5)
+            self.assertEqual(self.page.ok("sendDtmf", call_id, "1234#", "request"), "request")
+            wait_for(lambda: len(dtmf_digits(self.bob)) >= 5, 10)
+            self.assertEqual(dtmf_digits(self.bob), "1234#")
+            self.page.ok("hangup", call_id)
+        rtp = [p for p in rec.rtp() if not 72 <= p[2] <= 76]  # RTCP out (baresip's port varies)
+        events = [p for p in rtp if p[2] != 0]
+        self.assertGreaterEqual(len(events), 5 * 8, "fewer event packets than 5 digits of 160 ms")
+        self.assertEqual(len({p[3] for p in rtp}), 1, "the stream changed SSRC")
+        steps = {(b[4] - a[4]) & 0xFFFF for a, b in zip(rtp, rtp[1:])}
+        self.assertEqual(steps, {1}, "sequence numbers jumped")
+
+    def test_3_dtmf_request_plays_rfc4733_in_a_transcoded_sip_stream(self):
+        self.server_dtmf_in_the_sip_stream("transcoding")
+
+    def test_3_dtmf_request_plays_rfc4733_in_a_passthrough_sip_stream(self):
+        self.server_dtmf_in_the_sip_stream("passthrough", ["PCMU", "telephone-event"])
+
     def page_digits(self, call_id):
         return "".join(e["detail"]["digit"] for e in self.page.events(type="dtmf", call_id=call_id))
 

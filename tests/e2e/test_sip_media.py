@@ -214,17 +214,17 @@ class SipMedia(unittest.TestCase):
                 pad.send_event(ev)
                 spin(lambda: False, 0.12)
 
-    def test_dtmf_generated_toward_sip_and_detected_from_sip(self):
+    def test_dtmf_detected_from_sip(self):
+        """The far phone's RFC 4733 events (in its audio stream) become
+        MgRtpEndpoint::dtmf-received digits; audio flows both ways. Digits
+        played toward SIP are checked with a real phone in test_calls.py."""
         pipe = Gst.Pipeline.new("call")
         sip_recv, sip_send = self.sip_leg(pipe)
-        gen = shape("dtmf-generate", DTMF_PT=101, CLOCK_RATE=8000)
         audio = Gst.parse_bin_from_description(
             "audiotestsrc is-live=true samplesperbuffer=160 freq=1000 ! audio/x-raw,rate=8000,channels=1 "
             "! mulawenc ! rtppcmupay pt=0", True)
-        pipe.add(gen)
         pipe.add(audio)
-        audio.link_pads(None, gen, "sink")
-        gen.link_pads("src", sip_send, "sink")
+        audio.link_pads(None, sip_send, "sink")
         sink = Gst.ElementFactory.make("fakesink")
         sink.set_property("sync", False)
         pipe.add(sink)
@@ -233,42 +233,28 @@ class SipMedia(unittest.TestCase):
         self.endpoint.set_dtmf_payload_type(101, False)
         self.endpoint.connect("dtmf-received", lambda ep, digit: heard.append(digit))
 
-        # far phone: decodes our events with rtpdtmfdepay, sends its own to us
+        # far phone: sends its events to us, counts our audio
         far = Gst.parse_launch(
             "rtpdtmfmux name=mux ! udpsink host=127.0.0.1 port=%d sync=false "
             "audiotestsrc is-live=true samplesperbuffer=160 ! audio/x-raw,rate=8000,channels=1 ! mulawenc "
             "! rtppcmupay pt=0 ! capsfilter caps=application/x-rtp,clock-rate=8000 ! mux.sink_0 "
             "rtpdtmfsrc name=far_dtmf pt=101 ! mux.priority_sink_0 "
-            "udpsrc address=127.0.0.1 port=%d name=far_src caps=\"application/x-rtp,media=audio,"
-            "encoding-name=TELEPHONE-EVENT,clock-rate=8000,payload=101\" "
-            "! rtpdtmfdepay ! fakesink sync=false async=false" % (self.endpoint.get_local_port(), self.far_port))
-        # the far phone's depayloader only gets the event packets; audio is counted
+            "udpsrc address=127.0.0.1 port=%d name=far_src ! fakesink sync=false async=false"
+            % (self.endpoint.get_local_port(), self.far_port))
         far_audio = []
 
-        def only_events(pad, info):
-            pt = info.get_buffer().extract_dup(1, 1)[0] & 0x7F
-            if pt == 101:
-                return Gst.PadProbeReturn.OK
-            far_audio.append(pt)
-            return Gst.PadProbeReturn.DROP
-        far.get_by_name("far_src").get_static_pad("src").add_probe(Gst.PadProbeType.BUFFER, only_events)
-        far_digits = []
-        bus = far.get_bus()
-        bus.add_signal_watch()
-        bus.connect("message::element", lambda b, m: far_digits.append(m.get_structure().get_int("number")[1])
-                    if m.get_structure().get_name() == "dtmf-event" else None)
+        def count(pad, info):
+            far_audio.append(info.get_buffer().extract_dup(1, 1)[0] & 0x7F)
+            return Gst.PadProbeReturn.OK
+        far.get_by_name("far_src").get_static_pad("src").add_probe(Gst.PadProbeType.BUFFER, count)
         self.start(far)
         self.start(pipe)
-        # audio flows through the DTMF mux both ways before any key is pressed
         self.assertTrue(spin(lambda: self.endpoint.get_packets_received() > 10 and len(far_audio) > 10),
                         (self.endpoint.get_packets_received(), len(far_audio)))
         self.assertEqual(set(far_audio), {0})
 
-        self._dtmf(gen.get_by_name("dtmf_src").get_static_pad("src"), "1234#")
         self._dtmf(far.get_by_name("far_dtmf").get_static_pad("src"), "9*0")
-        self.assertTrue(spin(lambda: len(far_digits) >= 5 and len(heard) >= 3, 5),
-                        f"far got {far_digits}, we got {heard}")
-        self.assertEqual(far_digits, [1, 2, 3, 4, 11])
+        self.assertTrue(spin(lambda: len(heard) >= 3, 5), f"we got {heard}")
         self.assertEqual(heard, ["9", "*", "0"])
 
     def test_hold_sends_nothing_and_keeps_numbering(self):
