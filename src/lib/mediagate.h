@@ -18,6 +18,7 @@
 #include "mg-certificate.h"
 #include "mg-http-listener.h"
 #include "mg-call.h"
+#include "mg-cti-server.h"
 #include "mg-phone-hub.h"
 #include "mg-phone-session.h"
 #include "mg-sip-agent.h"

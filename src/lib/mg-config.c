@@ -51,6 +51,8 @@ struct _MgConfig
   gboolean admin_on_client;
   char *admin_address;
   guint admin_port;
+  char *cti_address;
+  guint cti_port;
   guint max_connections_per_source;
   guint idle_timeout;
   guint max_body_size;
@@ -86,6 +88,8 @@ static const KeySpec key_specs[] = {
   { "client-listener", "serve-admin", KEY_BOOL, "false", FIELD (admin_on_client) },
   { "admin-listener", "address", KEY_ADDRESS, "127.0.0.1", FIELD (admin_address) },
   { "admin-listener", "port", KEY_PORT, "7444", FIELD (admin_port) },
+  { "cti-listener", "address", KEY_ADDRESS, "0.0.0.0", FIELD (cti_address) },
+  { "cti-listener", "port", KEY_PORT, "8090", FIELD (cti_port) },
   { "sip", "address", KEY_ADDRESS, "0.0.0.0", FIELD (sip_address) },
   { "sip", "port", KEY_UINT, "5060", FIELD (sip_port), 1, 65535 },
   { "media", "address", KEY_HOST, "", FIELD (media_address) },
@@ -517,6 +521,20 @@ UINT_GETTER (guint, client_port, client_port)
  * Returns: the admin listener's TCP port (0: any free port)
  */
 UINT_GETTER (guint, admin_port, admin_port)
+/**
+ * mg_config_get_cti_address:
+ * @self: a config
+ *
+ * Returns: the address the CTI listener binds to
+ */
+STRING_GETTER (cti_address, cti_address, "")
+/**
+ * mg_config_get_cti_port:
+ * @self: a config
+ *
+ * Returns: the CTI listener's TCP port (0: any free port)
+ */
+UINT_GETTER (guint, cti_port, cti_port)
 /**
  * mg_config_get_admin_on_client:
  * @self: a config

@@ -56,6 +56,8 @@ guint        mg_config_get_client_port     (MgConfig *self);
 gboolean     mg_config_get_admin_on_client (MgConfig *self);
 const char  *mg_config_get_admin_address   (MgConfig *self);
 guint        mg_config_get_admin_port      (MgConfig *self);
+const char  *mg_config_get_cti_address     (MgConfig *self);
+guint        mg_config_get_cti_port        (MgConfig *self);
 guint        mg_config_get_max_connections_per_source (MgConfig *self);
 guint        mg_config_get_idle_timeout    (MgConfig *self);
 guint        mg_config_get_max_body_size   (MgConfig *self);

@@ -84,6 +84,8 @@ xmlNode       *mg_csta_find          (xmlNode    *parent,
                                       const char *path);
 char          *mg_csta_dup_text      (xmlNode    *parent,
                                       const char *path);
+xmlNode       *mg_csta_find_descendant (xmlNode    *parent,
+                                        const char *name);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MgCstaMessage, mg_csta_message_free)
 

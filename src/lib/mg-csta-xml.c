@@ -156,6 +156,29 @@ mg_csta_find (xmlNode *parent, const char *path)
 }
 
 /**
+ * mg_csta_find_descendant: (skip)
+ *
+ * Returns: (nullable): the first element named @name (local name) below
+ *   @parent, at any depth, in document order
+ */
+xmlNode *
+mg_csta_find_descendant (xmlNode *parent, const char *name)
+{
+  for (xmlNode *child = parent->children; child != NULL; child = child->next)
+    {
+      xmlNode *found;
+
+      if (child->type != XML_ELEMENT_NODE)
+        continue;
+      if (g_str_equal ((const char *) child->name, name))
+        return child;
+      if ((found = mg_csta_find_descendant (child, name)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/**
  * mg_csta_dup_text: (skip)
  *
  * Returns: (nullable): the text of the element at @path, without

@@ -14,6 +14,7 @@
 #include "mg-certificate.h"
 #include "mg-client-api-private.h"
 #include "mg-crypto-private.h"
+#include "mg-cti-server.h"
 #include "mg-http-listener.h"
 #include "mg-call-manager-private.h"
 #include "mg-phone-hub-private.h"
@@ -48,6 +49,7 @@ struct _MgServer
   GTlsCertificate *certificate;
   MgHttpListener *client;
   MgHttpListener *admin;
+  MgHttpListener *cti;
   MgAdminApi *admin_api;
   MgClientApi *client_api;
   char *initial_password_file;
@@ -57,6 +59,7 @@ struct _MgServer
   MgSipProvisioner *sip_provisioner;
   MgPhoneHub *phone_hub;
   MgCallManager *call_manager;
+  MgCtiServer *cti_server;
 };
 
 enum {
@@ -79,6 +82,8 @@ mg_server_dispose (GObject *object)
   g_clear_object (&self->client_api);
   g_clear_object (&self->client);
   g_clear_object (&self->admin);
+  g_clear_object (&self->cti_server);
+  g_clear_object (&self->cti);
   g_clear_object (&self->certificate);
   g_clear_object (&self->signer);
   g_clear_object (&self->store);
@@ -314,6 +319,8 @@ on_admin_healthz (SoupServer *server, SoupServerMessage *msg, const char *path, 
                               self->phone_hub ? mg_phone_hub_count (self->phone_hub) : 0);
   json_object_set_int_member (object, "calls",
                               self->call_manager ? mg_call_manager_count (self->call_manager) : 0);
+  json_object_set_int_member (object, "cti_sessions",
+                              self->cti_server ? mg_cti_server_count_sessions (self->cti_server) : 0);
   reply_health (msg, object);
 }
 
@@ -356,6 +363,13 @@ start_listeners (MgServer *self, GError **error)
   self->call_manager = mg_call_manager_new (self->config, self->store, self->phone_hub,
                                             self->sip_agent);
   mg_static_files_attach (self->client, "/webkit", mg_config_get_web_dir (self->config));
+
+  self->cti = start_listener (self, "cti", mg_config_get_cti_address (self->config),
+                              mg_config_get_cti_port (self->config), error);
+  if (self->cti == NULL)
+    return FALSE;
+  self->cti_server = mg_cti_server_new (self->store, self->signer);
+  mg_cti_server_attach (self->cti_server, self->cti);
   return TRUE;
 }
 
@@ -480,6 +494,8 @@ mg_server_stop (MgServer *self)
     mg_http_listener_stop (self->client);
   if (self->admin != NULL)
     mg_http_listener_stop (self->admin);
+  if (self->cti != NULL)
+    mg_http_listener_stop (self->cti);
   if (self->call_manager != NULL)
     mg_call_manager_end_all (self->call_manager);
   if (self->sip_agent != NULL)
@@ -536,6 +552,19 @@ mg_server_get_admin_port (MgServer *self)
 {
   g_return_val_if_fail (MG_IS_SERVER (self), 0);
   return self->admin ? mg_http_listener_get_port (self->admin) : 0;
+}
+
+/**
+ * mg_server_get_cti_port:
+ * @self: a server
+ *
+ * Returns: the CTI listener's port, or 0 before start
+ */
+guint
+mg_server_get_cti_port (MgServer *self)
+{
+  g_return_val_if_fail (MG_IS_SERVER (self), 0);
+  return self->cti ? mg_http_listener_get_port (self->cti) : 0;
 }
 
 /**

@@ -106,6 +106,13 @@ static const KeySpec diagnostics_keys[] = {
   { "log_retention_days", KEY_INT, 1, 3650, "14" },
 };
 
+static const KeySpec cti_keys[] = {
+  /* the seed's CONNECTIONTIMEOUT: the longest actualSessionDuration */
+  { "session_timeout", KEY_INT, 10, 86400, "3600" },
+  /* seconds between our SystemStatus messages; 0: none */
+  { "heartbeat_interval", KEY_INT, 0, 3600, "60" },
+};
+
 static gboolean check_sip (JsonObject *merged, GError **error);
 static void warn_turn (JsonObject *stored, JsonArray *warnings);
 
@@ -114,9 +121,10 @@ static const SectionSpec sections[] = {
   { "media", media_keys, G_N_ELEMENTS (media_keys) },
   { "sip", sip_keys, G_N_ELEMENTS (sip_keys), check_sip },
   { "diagnostics", diagnostics_keys, G_N_ELEMENTS (diagnostics_keys) },
+  { "cti", cti_keys, G_N_ELEMENTS (cti_keys) },
 };
 
-static const char *const section_names[] = { "turn", "media", "sip", "diagnostics", NULL };
+static const char *const section_names[] = { "turn", "media", "sip", "diagnostics", "cti", NULL };
 
 G_DEFINE_QUARK (mg-settings-error-quark, mg_settings_error)
 

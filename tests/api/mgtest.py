@@ -36,7 +36,7 @@ def free_port(ip="127.0.0.1"):
         return port
 
 
-READY = re.compile(r"ready: client https port (\d+), admin https port (\d+)")
+READY = re.compile(r"ready: client https port (\d+), admin https port (\d+), cti wss port (\d+)")
 
 
 class Response:
@@ -80,6 +80,7 @@ class Daemon:
                 f"pipelines-dir={PIPELINES_DIR}\n"
                 "[client-listener]\naddress=127.0.0.1\nport=0\n"
                 "[admin-listener]\naddress=127.0.0.1\nport=0\n"
+                "[cti-listener]\naddress=127.0.0.1\nport=0\n"
                 f"[sip]\naddress=127.0.0.1\nport={self.sip_port}\n"
                 + self.extra_config
             )
@@ -101,6 +102,7 @@ class Daemon:
                 m = READY.search(line)
                 if m:
                     self.client_port, self.admin_port = int(m.group(1)), int(m.group(2))
+                    self.cti_port = int(m.group(3))
                     ready.set()
         threading.Thread(target=pump, daemon=True).start()
         if not ready.wait(timeout):

@@ -1,0 +1,222 @@
+/* mg-cti-server.c: the CTI interface, CSTA XML (ECMA-323) over secure
+ * WebSockets
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#define G_LOG_DOMAIN "mediagate-cti"
+
+#include "mg-build-config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "mg-cti-session-private.h"
+#include "mg-settings.h"
+#include "mg-store-clients-private.h"
+
+/**
+ * MgCtiServer:
+ *
+ * Applications (a CRM, a contact-center server, a wallboard) monitor and
+ * control the browser phones through CSTA XML on `wss://HOST:8090/csta`,
+ * subprotocol `csta-xml` (text frames: invokeID and one XML document) or
+ * `csta-xml-tcp` (binary frames carrying the ECMA-323 TCP byte stream).
+ * Each connection is one ECMA-354 application session, authenticated with
+ * an access token of a client credential (`POST /oauth/token`). The
+ * settings section `cti` (admin API) holds the session timer and the
+ * heartbeat interval. docs/cti.md is the reference.
+ */
+
+#define SUBPROTOCOLS ((char *[]){ "csta-xml", "csta-xml-tcp", NULL })
+
+struct _MgCtiServer
+{
+  GObject parent_instance;
+
+  MgStore *store;
+  MgTokenSigner *signer;
+  GHashTable *connections; /* SoupWebsocketConnection* -> MgCtiSession* (owned) */
+  GHashTable *sessions; /* session ID -> MgCtiSession* (borrowed) */
+};
+
+G_DEFINE_FINAL_TYPE (MgCtiServer, mg_cti_server, G_TYPE_OBJECT)
+
+static void
+close_all (MgCtiServer *self)
+{
+  GHashTableIter iter;
+  gpointer session;
+
+  g_hash_table_iter_init (&iter, self->connections);
+  while (g_hash_table_iter_next (&iter, NULL, &session))
+    mg_cti_session_close (session, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, "server shutdown");
+}
+
+static void
+mg_cti_server_dispose (GObject *object)
+{
+  MgCtiServer *self = MG_CTI_SERVER (object);
+
+  if (self->connections != NULL)
+    close_all (self);
+  g_clear_pointer (&self->sessions, g_hash_table_unref);
+  g_clear_pointer (&self->connections, g_hash_table_unref);
+  g_clear_object (&self->store);
+  g_clear_object (&self->signer);
+  G_OBJECT_CLASS (mg_cti_server_parent_class)->dispose (object);
+}
+
+static void
+mg_cti_server_class_init (MgCtiServerClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = mg_cti_server_dispose;
+}
+
+static void
+mg_cti_server_init (MgCtiServer *self)
+{
+  self->connections = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
+  self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+}
+
+/**
+ * mg_cti_server_new:
+ * @store: the store (client credentials, the `cti` settings)
+ * @signer: what signed the access tokens
+ *
+ * Returns: (transfer full): a CTI server, not yet attached to a listener
+ */
+MgCtiServer *
+mg_cti_server_new (MgStore *store, MgTokenSigner *signer)
+{
+  MgCtiServer *self = g_object_new (MG_TYPE_CTI_SERVER, NULL);
+
+  self->store = g_object_ref (store);
+  self->signer = g_object_ref (signer);
+  return self;
+}
+
+static char *
+remote_ip_of (SoupServerMessage *msg)
+{
+  GSocketAddress *remote = soup_server_message_get_remote_address (msg);
+
+  if (!G_IS_INET_SOCKET_ADDRESS (remote))
+    return g_strdup ("unknown");
+  return g_inet_address_to_string (
+    g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)));
+}
+
+static const char *
+bearer_of (SoupServerMessage *msg)
+{
+  const char *authorization =
+    soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Authorization");
+
+  if (authorization == NULL || g_ascii_strncasecmp (authorization, "Bearer ", 7) != 0)
+    return NULL;
+  return authorization + 7;
+}
+
+static void
+on_websocket (SoupServer *server, SoupServerMessage *msg, const char *path,
+              SoupWebsocketConnection *connection, gpointer user_data)
+{
+  MgCtiServer *self = user_data;
+  g_autofree char *remote_ip = remote_ip_of (msg);
+  MgCtiSession *session = mg_cti_session_new (self, connection, remote_ip, bearer_of (msg));
+
+  g_hash_table_insert (self->connections, connection, session);
+  g_debug ("CTI connection from %s (%s)", remote_ip,
+           soup_websocket_connection_get_protocol (connection));
+}
+
+/**
+ * mg_cti_server_attach:
+ * @self: a CTI server
+ * @listener: the CTI listener
+ *
+ * Serves `/csta` on @listener.
+ */
+void
+mg_cti_server_attach (MgCtiServer *self, MgHttpListener *listener)
+{
+  g_return_if_fail (MG_IS_CTI_SERVER (self));
+  soup_server_add_websocket_handler (mg_http_listener_get_soup_server (listener), "/csta", NULL,
+                                     SUBPROTOCOLS, on_websocket, self, NULL);
+}
+
+/**
+ * mg_cti_server_count_sessions:
+ * @self: a CTI server
+ *
+ * Returns: how many application sessions are started
+ */
+guint
+mg_cti_server_count_sessions (MgCtiServer *self)
+{
+  g_return_val_if_fail (MG_IS_CTI_SERVER (self), 0);
+  return g_hash_table_size (self->sessions);
+}
+
+/* The client credential an access token stands for, if it still exists. */
+char *
+mg_cti_server_authenticate (MgCtiServer *self, const char *token, GError **error)
+{
+  g_autofree char *client_id = NULL;
+  g_autoptr (MgClientCredential) credential = NULL;
+
+  client_id = mg_token_signer_verify (self->signer, token, "access",
+                                      g_get_real_time () / G_USEC_PER_SEC, NULL, error);
+  if (client_id == NULL)
+    return NULL;
+  credential = mg_store_get_client (self->store, client_id, NULL);
+  if (credential == NULL)
+    {
+      g_set_error (error, MG_TOKEN_ERROR, MG_TOKEN_ERROR_SIGNATURE,
+                   _("the client of this token no longer exists"));
+      return NULL;
+    }
+  return g_steal_pointer (&client_id);
+}
+
+static guint
+cti_setting (MgCtiServer *self, const char *key)
+{
+  g_autoptr (JsonObject) cti = mg_settings_load (self->store, "cti");
+
+  return mg_settings_get_int (cti, key);
+}
+
+guint
+mg_cti_server_get_session_timeout (MgCtiServer *self)
+{
+  return cti_setting (self, "session_timeout");
+}
+
+guint
+mg_cti_server_get_heartbeat_interval (MgCtiServer *self)
+{
+  return cti_setting (self, "heartbeat_interval");
+}
+
+void
+mg_cti_server_session_started (MgCtiServer *self, gpointer session, const char *id)
+{
+  g_hash_table_insert (self->sessions, g_strdup (id), session);
+}
+
+static gboolean
+is_session (gpointer connection, gpointer value, gpointer session)
+{
+  return value == session;
+}
+
+void
+mg_cti_server_session_closed (MgCtiServer *self, gpointer session)
+{
+  const char *id = mg_cti_session_get_id (session);
+
+  if (id != NULL)
+    g_hash_table_remove (self->sessions, id);
+  g_hash_table_foreach_remove (self->connections, is_session, session);
+}

@@ -1,0 +1,625 @@
+/* mg-cti-session.c: one CTI application's connection: ECMA-354 session,
+ * invokeIDs, the idle timer and the heartbeat
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#define G_LOG_DOMAIN "mediagate-cti"
+
+#include "mg-build-config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "mg-crypto-private.h"
+#include "mg-csta-private.h"
+#include "mg-cti-session-private.h"
+
+/*
+ * What an application does first, on either subprotocol (docs/cti.md):
+ * `StartApplicationSession` within START_TIMEOUT_S, with an access token of
+ * a client credential; anything else first gets `CSTAErrorCode/security`
+ * and close 1008. Then requests in the negotiated edition, each answered
+ * with its invokeID; events go with 9999 and never before the response of
+ * the request that caused them.
+ *
+ * The session timer (the seed's CONNECTIONTIMEOUT) is the
+ * `actualSessionDuration`: application messages restart it (any request,
+ * `ResetApplicationSessionTimer`, answers to our `SystemStatus`), WebSocket
+ * pongs never do. When it runs out the application gets
+ * `ApplicationSessionTerminated` (sessionTimerExpired) and close 4000.
+ */
+
+#define START_TIMEOUT_S 10
+#define KEEPALIVE_S 20
+#define CLOSE_SESSION_TIMER_EXPIRED 4000
+
+struct _MgCtiSession
+{
+  GObject parent_instance;
+
+  MgCtiServer *server; /* owns us */
+  SoupWebsocketConnection *connection;
+  gboolean binary; /* csta-xml-tcp */
+  MgCstaStream *stream;
+  char *remote_ip;
+  char *bearer_token;
+
+  char *id; /* once started */
+  char *application_id;
+  char *client_id;
+  MgCstaEdition edition;
+  guint duration;
+
+  guint start_timeout_id;
+  guint idle_id;
+  guint heartbeat_id;
+  guint next_invoke_id; /* our own requests: 0000-9998, wrapping */
+  guint outstanding; /* the application's requests not answered yet */
+  gboolean handling; /* a request is being handled: its events wait */
+  GPtrArray *deferred; /* events (XML) held back until the response went */
+  guint64 sequence; /* events sent, for extensions/security */
+  gboolean closing;
+};
+
+G_DEFINE_FINAL_TYPE (MgCtiSession, mg_cti_session, G_TYPE_OBJECT)
+
+/* -- sending ---------------------------------------------------------------- */
+
+static void
+send_raw (MgCtiSession *self, guint invoke_id, const char *xml)
+{
+  if (self->closing
+      || soup_websocket_connection_get_state (self->connection) != SOUP_WEBSOCKET_STATE_OPEN)
+    return;
+  if (self->binary)
+    {
+      g_autoptr (GBytes) frame = mg_csta_binary_frame (invoke_id, xml);
+
+      if (frame != NULL)
+        soup_websocket_connection_send_message (self->connection, SOUP_WEBSOCKET_DATA_BINARY,
+                                                frame);
+    }
+  else
+    {
+      g_autofree char *frame = mg_csta_text_frame (invoke_id, xml);
+
+      soup_websocket_connection_send_text (self->connection, frame);
+    }
+}
+
+static const char *
+csta_namespace (MgCtiSession *self)
+{
+  return mg_csta_edition_namespace (self->edition);
+}
+
+static void
+reply_error (MgCtiSession *self, guint invoke_id, const char *category, const char *value)
+{
+  g_autoptr (GString) out = g_string_new (NULL);
+
+  mg_csta_open (out, "CSTAErrorCode", csta_namespace (self));
+  mg_csta_leaf (out, category, value);
+  mg_csta_close (out, "CSTAErrorCode");
+  send_raw (self, invoke_id, out->str);
+}
+
+static guint
+take_invoke_id (MgCtiSession *self)
+{
+  guint id = self->next_invoke_id;
+
+  self->next_invoke_id = (id + 1) % (MG_CSTA_MAX_INVOKE_ID + 1);
+  return id;
+}
+
+/* -- closing ---------------------------------------------------------------- */
+
+static void
+stop_timers (MgCtiSession *self)
+{
+  g_clear_handle_id (&self->start_timeout_id, g_source_remove);
+  g_clear_handle_id (&self->idle_id, g_source_remove);
+  g_clear_handle_id (&self->heartbeat_id, g_source_remove);
+}
+
+void
+mg_cti_session_close (MgCtiSession *self, gushort code, const char *reason)
+{
+  if (self->closing)
+    return;
+  self->closing = TRUE;
+  stop_timers (self);
+  g_info ("CTI session %s (%s, %s): closing with %u: %s", self->id ? self->id : "-",
+          self->application_id ? self->application_id : "no application", self->remote_ip, code,
+          reason);
+  if (soup_websocket_connection_get_state (self->connection) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_close (self->connection, code, reason);
+}
+
+static gboolean
+on_start_timeout (gpointer data)
+{
+  MgCtiSession *self = data;
+
+  self->start_timeout_id = 0;
+  mg_cti_session_close (self, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION,
+                        "no StartApplicationSession within 10 s");
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_session_timer_expired (gpointer data)
+{
+  MgCtiSession *self = data;
+  g_autoptr (GString) out = g_string_new (NULL);
+
+  self->idle_id = 0;
+  mg_csta_open (out, "ApplicationSessionTerminated", MG_CSTA_NS_SESSION);
+  mg_csta_leaf (out, "sessionID", self->id);
+  mg_csta_open (out, "sessionTermReason", NULL);
+  mg_csta_leaf (out, "definedTermReason", "sessionTimerExpired");
+  mg_csta_close (out, "sessionTermReason");
+  mg_csta_close (out, "ApplicationSessionTerminated");
+  send_raw (self, take_invoke_id (self), out->str);
+  mg_cti_session_close (self, CLOSE_SESSION_TIMER_EXPIRED, "session timer expired");
+  return G_SOURCE_REMOVE;
+}
+
+/* An application message: the session timer starts again. */
+static void
+restart_session_timer (MgCtiSession *self)
+{
+  if (self->id == NULL || self->closing)
+    return;
+  g_clear_handle_id (&self->idle_id, g_source_remove);
+  self->idle_id = g_timeout_add_seconds (self->duration, on_session_timer_expired, self);
+}
+
+static gboolean
+on_heartbeat (gpointer data)
+{
+  MgCtiSession *self = data;
+  g_autoptr (GString) out = g_string_new (NULL);
+
+  mg_csta_open (out, "SystemStatus", csta_namespace (self));
+  mg_csta_leaf (out, "systemStatus", "normal");
+  mg_csta_close (out, "SystemStatus");
+  send_raw (self, take_invoke_id (self), out->str);
+  return G_SOURCE_CONTINUE;
+}
+
+/* -- ECMA-354 session services ---------------------------------------------- */
+
+static void
+reply_session (MgCtiSession *self, guint invoke_id, const char *name, const char *error_code)
+{
+  g_autoptr (GString) out = g_string_new (NULL);
+
+  mg_csta_open (out, name, MG_CSTA_NS_SESSION);
+  if (error_code != NULL)
+    {
+      mg_csta_open (out, "errorCode", NULL);
+      mg_csta_leaf (out, "definedError", error_code);
+      mg_csta_close (out, "errorCode");
+    }
+  else if (g_str_equal (name, "ResetApplicationSessionTimerPosResponse"))
+    {
+      g_autofree char *duration = g_strdup_printf ("%u", self->duration);
+
+      mg_csta_leaf (out, "actualSessionDuration", duration);
+    }
+  mg_csta_close (out, name);
+  send_raw (self, invoke_id, out->str);
+}
+
+/* The edition to answer in: the newest of those asked for that we speak;
+ * ed6 when none is asked for. UNKNOWN: none of them. */
+static MgCstaEdition
+negotiate_edition (xmlNode *request)
+{
+  xmlNode *versions = mg_csta_find (request, "requestedProtocolVersions");
+  MgCstaEdition best = MG_CSTA_EDITION_UNKNOWN;
+
+  if (versions == NULL || mg_csta_find (versions, "protocolVersion") == NULL)
+    return MG_CSTA_EDITION_6;
+  for (xmlNode *v = versions->children; v != NULL; v = v->next)
+    if (v->type == XML_ELEMENT_NODE && g_str_equal ((const char *) v->name, "protocolVersion"))
+      {
+        xmlChar *text = xmlNodeGetContent (v);
+        g_autofree char *ns = g_strstrip (g_strdup ((const char *) text));
+        MgCstaEdition edition = mg_csta_edition_from_namespace (ns);
+
+        xmlFree (text);
+        best = MAX (best, edition);
+      }
+  return best;
+}
+
+/* The access token: in applicationSpecificInfo (any element named token or
+ * accessToken), else the upgrade's Authorization: Bearer. */
+static char *
+dup_token (MgCtiSession *self, xmlNode *request)
+{
+  xmlNode *info = mg_csta_find (request, "applicationInfo/applicationSpecificInfo");
+  xmlNode *token = info ? mg_csta_find_descendant (info, "token") : NULL;
+
+  if (token == NULL && info != NULL)
+    token = mg_csta_find_descendant (info, "accessToken");
+  if (token != NULL)
+    {
+      xmlChar *text = xmlNodeGetContent (token);
+      char *value = g_strstrip (g_strdup ((const char *) text));
+
+      xmlFree (text);
+      return value;
+    }
+  return g_strdup (self->bearer_token);
+}
+
+static guint
+session_duration (MgCtiSession *self, xmlNode *request)
+{
+  g_autofree char *requested = mg_csta_dup_text (request, "requestedSessionDuration");
+  guint limit = mg_cti_server_get_session_timeout (self->server);
+  guint64 value = 0;
+
+  if (requested != NULL && g_ascii_string_to_unsigned (requested, 10, 1, G_MAXUINT, &value, NULL))
+    return MIN ((guint) value, limit);
+  return limit;
+}
+
+static void
+start_session (MgCtiSession *self, guint invoke_id, MgCstaMessage *msg)
+{
+  g_autofree char *application = mg_csta_dup_text (msg->root, "applicationInfo/applicationID");
+  g_autofree char *token = dup_token (self, msg->root);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GString) out = g_string_new (NULL);
+  g_autofree char *duration = NULL;
+  MgCstaEdition edition = negotiate_edition (msg->root);
+  char *client_id;
+
+  if (application == NULL || *application == '\0' || token == NULL)
+    {
+      reply_session (self, invoke_id, "StartApplicationSessionNegResponse",
+                     "invalidApplicationInfo");
+      mg_cti_session_close (self, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION,
+                            "applicationID and an access token are required");
+      return;
+    }
+  client_id = mg_cti_server_authenticate (self->server, token, &error);
+  if (client_id == NULL)
+    {
+      g_info ("CTI application %s from %s refused: %s", application, self->remote_ip,
+              error->message);
+      reply_session (self, invoke_id, "StartApplicationSessionNegResponse",
+                     "invalidApplicationInfo");
+      mg_cti_session_close (self, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION, "not authenticated");
+      return;
+    }
+  if (edition == MG_CSTA_EDITION_UNKNOWN)
+    {
+      g_free (client_id);
+      reply_session (self, invoke_id, "StartApplicationSessionNegResponse",
+                     "requestedProtocolVersionNotSupported");
+      return;
+    }
+  g_clear_handle_id (&self->start_timeout_id, g_source_remove);
+  self->client_id = client_id;
+  self->application_id = g_steal_pointer (&application);
+  self->edition = edition;
+  self->duration = session_duration (self, msg->root);
+  self->id = mg_random_token (16);
+  mg_cti_server_session_started (self->server, self, self->id);
+
+  duration = g_strdup_printf ("%u", self->duration);
+  mg_csta_open (out, "StartApplicationSessionPosResponse", MG_CSTA_NS_SESSION);
+  mg_csta_leaf (out, "sessionID", self->id);
+  mg_csta_leaf (out, "actualProtocolVersion", csta_namespace (self));
+  mg_csta_leaf (out, "actualSessionDuration", duration);
+  mg_csta_close (out, "StartApplicationSessionPosResponse");
+  send_raw (self, invoke_id, out->str);
+  restart_session_timer (self);
+  if (mg_cti_server_get_heartbeat_interval (self->server) > 0)
+    self->heartbeat_id = g_timeout_add_seconds (mg_cti_server_get_heartbeat_interval (self->server),
+                                                on_heartbeat, self);
+  g_info ("CTI session %s started: application %s, client %s, from %s, ed%d, %u s", self->id,
+          self->application_id, self->client_id, self->remote_ip, self->edition, self->duration);
+}
+
+static gboolean
+is_this_session (MgCtiSession *self, MgCstaMessage *msg)
+{
+  g_autofree char *id = mg_csta_dup_text (msg->root, "sessionID");
+
+  return id != NULL && mg_constant_time_equal (id, self->id);
+}
+
+static void
+handle_reset_timer (MgCtiSession *self, guint invoke_id, MgCstaMessage *msg)
+{
+  if (!is_this_session (self, msg))
+    {
+      reply_session (self, invoke_id, "ResetApplicationSessionTimerNegResponse",
+                     "invalidSessionID");
+      return;
+    }
+  self->duration = session_duration (self, msg->root);
+  restart_session_timer (self);
+  reply_session (self, invoke_id, "ResetApplicationSessionTimerPosResponse", NULL);
+}
+
+static void
+handle_stop (MgCtiSession *self, guint invoke_id, MgCstaMessage *msg)
+{
+  if (!is_this_session (self, msg))
+    {
+      reply_session (self, invoke_id, "StopApplicationSessionNegResponse", "invalidSessionID");
+      return;
+    }
+  reply_session (self, invoke_id, "StopApplicationSessionPosResponse", NULL);
+  mg_cti_session_close (self, SOUP_WEBSOCKET_CLOSE_NORMAL, "StopApplicationSession");
+}
+
+/* -- system services ---------------------------------------------------------- */
+
+static void
+handle_request_system_status (MgCtiSession *self, guint invoke_id, MgCstaMessage *msg)
+{
+  g_autoptr (GString) out = g_string_new (NULL);
+
+  mg_csta_open (out, "RequestSystemStatusResponse", csta_namespace (self));
+  mg_csta_leaf (out, "systemStatus", "normal");
+  mg_csta_close (out, "RequestSystemStatusResponse");
+  send_raw (self, invoke_id, out->str);
+}
+
+static void
+handle_system_status (MgCtiSession *self, guint invoke_id, MgCstaMessage *msg)
+{
+  g_autoptr (GString) out = g_string_new (NULL);
+
+  mg_csta_empty (out, "SystemStatusResponse", csta_namespace (self));
+  send_raw (self, invoke_id, out->str);
+}
+
+/* -- dispatch ------------------------------------------------------------------- */
+
+typedef void (*Handler) (MgCtiSession *self, guint invoke_id, MgCstaMessage *msg);
+
+static const struct
+{
+  const char *name;
+  Handler handler;
+} services[] = {
+  { "ResetApplicationSessionTimer", handle_reset_timer },
+  { "StopApplicationSession", handle_stop },
+  { "RequestSystemStatus", handle_request_system_status },
+  { "SystemStatus", handle_system_status },
+};
+
+static Handler
+find_handler (const char *name)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (services); i++)
+    if (g_str_equal (services[i].name, name))
+      return services[i].handler;
+  return NULL;
+}
+
+static gboolean
+is_response (const char *name)
+{
+  return g_str_has_suffix (name, "Response") || g_str_equal (name, "CSTAErrorCode");
+}
+
+static void
+flush_deferred (MgCtiSession *self)
+{
+  g_autoptr (GPtrArray) events = g_steal_pointer (&self->deferred);
+
+  self->deferred = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < events->len; i++)
+    send_raw (self, MG_CSTA_EVENT_INVOKE_ID, g_ptr_array_index (events, i));
+}
+
+static void
+handle_request (MgCtiSession *self, guint invoke_id, MgCstaMessage *msg)
+{
+  Handler handler;
+
+  if (self->outstanding >= MG_CTI_OUTSTANDING_LIMIT)
+    {
+      reply_error (self, invoke_id, "subscribedResourceAvailability",
+                   "outstandingReqLimitExceeded");
+      return;
+    }
+  restart_session_timer (self);
+  handler = find_handler (msg->name);
+  if (handler == NULL)
+    {
+      reply_error (self, invoke_id, "operation", "serviceNotSupported");
+      return;
+    }
+  self->handling = TRUE;
+  handler (self, invoke_id, msg);
+  self->handling = FALSE;
+  flush_deferred (self);
+}
+
+static void
+handle_message (MgCtiSession *self, guint invoke_id, const char *xml, gsize len)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (MgCstaMessage) msg = mg_csta_message_parse (xml, len, &error);
+
+  if (msg == NULL)
+    {
+      g_info ("CTI %s: bad message %04u: %s", self->remote_ip, invoke_id, error->message);
+      if (g_error_matches (error, MG_CSTA_ERROR, MG_CSTA_ERROR_TOO_BIG))
+        mg_cti_session_close (self, SOUP_WEBSOCKET_CLOSE_TOO_BIG, error->message);
+      else if (self->id == NULL)
+        mg_cti_session_close (self, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION, error->message);
+      else
+        reply_error (self, invoke_id, "operation", "invalidParameterValue");
+      return;
+    }
+  if (self->id == NULL)
+    {
+      if (g_str_equal (msg->name, "StartApplicationSession"))
+        start_session (self, invoke_id, msg);
+      else
+        {
+          reply_error (self, invoke_id, "security", "generic");
+          mg_cti_session_close (self, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION,
+                                "the first message must be StartApplicationSession");
+        }
+      return;
+    }
+  if (is_response (msg->name))
+    {
+      restart_session_timer (self); /* e.g. the answer to our SystemStatus */
+      return;
+    }
+  if (invoke_id == MG_CSTA_EVENT_INVOKE_ID)
+    {
+      reply_error (self, invoke_id, "operation", "invalidParameterValue");
+      return;
+    }
+  handle_request (self, invoke_id, msg);
+}
+
+static void
+on_text (MgCtiSession *self, GBytes *message)
+{
+  g_autoptr (GError) error = NULL;
+  gsize size;
+  const char *data = g_bytes_get_data (message, &size);
+  const char *xml;
+  gsize xml_len;
+  guint invoke_id;
+
+  if (!mg_csta_parse_text_frame (data, size, &invoke_id, &xml, &xml_len, &error))
+    {
+      mg_cti_session_close (self,
+                            g_error_matches (error, MG_CSTA_ERROR, MG_CSTA_ERROR_TOO_BIG)
+                              ? SOUP_WEBSOCKET_CLOSE_TOO_BIG
+                              : SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION,
+                            error->message);
+      return;
+    }
+  handle_message (self, invoke_id, xml, xml_len);
+}
+
+static void
+on_binary (MgCtiSession *self, GBytes *message)
+{
+  g_autoptr (GError) error = NULL;
+  GBytes *xml = NULL;
+  guint invoke_id;
+  gsize size;
+  const guint8 *data = g_bytes_get_data (message, &size);
+
+  mg_csta_stream_push (self->stream, data, size);
+  while (!self->closing && mg_csta_stream_next (self->stream, &invoke_id, &xml, &error))
+    {
+      handle_message (self, invoke_id, g_bytes_get_data (xml, NULL), g_bytes_get_size (xml));
+      g_clear_pointer (&xml, g_bytes_unref);
+    }
+  if (error != NULL)
+    mg_cti_session_close (self, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION, error->message);
+}
+
+static void
+on_message (SoupWebsocketConnection *connection, SoupWebsocketDataType type, GBytes *message,
+            MgCtiSession *self)
+{
+  g_autoptr (MgCtiSession) alive = g_object_ref (self);
+
+  if (self->closing)
+    return;
+  if (type == SOUP_WEBSOCKET_DATA_TEXT && !self->binary)
+    on_text (self, message);
+  else if (type == SOUP_WEBSOCKET_DATA_BINARY && self->binary)
+    on_binary (self, message);
+  else
+    mg_cti_session_close (self, SOUP_WEBSOCKET_CLOSE_UNSUPPORTED_DATA,
+                          self->binary ? "csta-xml-tcp carries binary frames"
+                                       : "csta-xml carries text frames");
+}
+
+static void
+on_closed (SoupWebsocketConnection *connection, MgCtiSession *self)
+{
+  g_autoptr (MgCtiSession) alive = g_object_ref (self); /* the server lets go of us */
+
+  self->closing = TRUE;
+  stop_timers (self);
+  g_signal_handlers_disconnect_by_data (connection, self);
+  mg_cti_server_session_closed (self->server, self);
+}
+
+/* -- GObject ------------------------------------------------------------------ */
+
+static void
+mg_cti_session_finalize (GObject *object)
+{
+  MgCtiSession *self = MG_CTI_SESSION (object);
+
+  stop_timers (self);
+  g_signal_handlers_disconnect_by_data (self->connection, self);
+  g_clear_object (&self->connection);
+  g_clear_pointer (&self->stream, mg_csta_stream_free);
+  g_clear_pointer (&self->deferred, g_ptr_array_unref);
+  g_free (self->remote_ip);
+  g_free (self->bearer_token);
+  g_free (self->id);
+  g_free (self->application_id);
+  g_free (self->client_id);
+  G_OBJECT_CLASS (mg_cti_session_parent_class)->finalize (object);
+}
+
+static void
+mg_cti_session_class_init (MgCtiSessionClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = mg_cti_session_finalize;
+}
+
+static void
+mg_cti_session_init (MgCtiSession *self)
+{
+  self->deferred = g_ptr_array_new_with_free_func (g_free);
+}
+
+MgCtiSession *
+mg_cti_session_new (MgCtiServer *server, SoupWebsocketConnection *connection, const char *remote_ip,
+                    const char *bearer_token)
+{
+  MgCtiSession *self = g_object_new (MG_TYPE_CTI_SESSION, NULL);
+
+  self->server = server;
+  self->connection = g_object_ref (connection);
+  self->binary =
+    g_strcmp0 (soup_websocket_connection_get_protocol (connection), "csta-xml-tcp") == 0;
+  if (self->binary)
+    self->stream = mg_csta_stream_new ();
+  self->remote_ip = g_strdup (remote_ip);
+  self->bearer_token = g_strdup (bearer_token);
+  /* a text message is the invokeID and at most 64 KiB of XML (checked in
+   * on_text, which closes with 1009); libsoup's own cap is twice that and
+   * drops the connection without a close frame */
+  soup_websocket_connection_set_max_incoming_payload_size (connection,
+                                                           2 * (4 + MG_CSTA_MAX_MESSAGE));
+  soup_websocket_connection_set_keepalive_interval (connection, KEEPALIVE_S);
+  g_signal_connect (connection, "message", G_CALLBACK (on_message), self);
+  g_signal_connect (connection, "closed", G_CALLBACK (on_closed), self);
+  self->start_timeout_id = g_timeout_add_seconds (START_TIMEOUT_S, on_start_timeout, self);
+  return self;
+}
+
+const char *
+mg_cti_session_get_id (MgCtiSession *self)
+{
+  return self->id;
+}
