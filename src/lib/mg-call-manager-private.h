@@ -27,5 +27,6 @@ JsonArray     *mg_call_manager_describe (MgCallManager *self);
 gboolean       mg_call_manager_hangup   (MgCallManager *self,
                                          const char    *id);
 void           mg_call_manager_end_all  (MgCallManager *self);
+guint          mg_call_manager_get_caller_leg (MgCall *call);
 
 G_END_DECLS

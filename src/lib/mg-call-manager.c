@@ -32,6 +32,13 @@ struct _MgCallManager
   GHashTable *calls; /* id -> MgCall */
 };
 
+enum {
+  SIGNAL_PARTY_EVENT,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 G_DEFINE_FINAL_TYPE (MgCallManager, mg_call_manager, G_TYPE_OBJECT)
 
 static void end_call (MgCallManager *self, MgCall *call, int ender, const char *cause,
@@ -72,6 +79,23 @@ static void
 mg_call_manager_class_init (MgCallManagerClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = mg_call_manager_dispose;
+
+  /*
+   * MgCallManager::party-event:
+   * @call: the call
+   * @leg: the phone's leg in @call
+   * @type: what the phone was told (docs/protocol.md events: "incoming",
+   *   "ringing", "progress", "accepted", "held", "resumed", "dtmf", "ended"),
+   *   or "dialing" when it placed the call
+   * @detail: the event's fields
+   *
+   * What each phone of a call sees, for observers such as the CTI server:
+   * they report the same happenings as the page shows.
+   */
+  signals[SIGNAL_PARTY_EVENT] = g_signal_new ("party-event", G_TYPE_FROM_CLASS (klass),
+                                              G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE,
+                                              4, MG_TYPE_CALL, G_TYPE_UINT, G_TYPE_STRING,
+                                              JSON_TYPE_OBJECT);
 }
 
 static void
@@ -83,6 +107,15 @@ mg_call_manager_init (MgCallManager *self)
 /* -- messages to phones ---------------------------------------------------- */
 
 static void
+tell_observers (MgCall *call, int leg, const char *type, JsonObject *event)
+{
+  MgCallManager *self = g_object_get_data (G_OBJECT (call), "mg-manager");
+
+  if (self != NULL && leg >= 0)
+    g_signal_emit (self, signals[SIGNAL_PARTY_EVENT], 0, call, (guint) leg, type, event);
+}
+
+static void
 send_event (MgPhoneSession *phone, const char *type, MgCall *call, JsonObject *extra)
 {
   g_autoptr (JsonObject) event = extra ? json_object_ref (extra) : json_object_new ();
@@ -92,6 +125,8 @@ send_event (MgPhoneSession *phone, const char *type, MgCall *call, JsonObject *e
   json_object_set_string_member (event, "type", type);
   json_object_set_string_member (event, "call_id", mg_call_get_id (call));
   mg_phone_session_send (phone, event);
+  if (!g_str_equal (type, "sdp") && !g_str_equal (type, "ice"))
+    tell_observers (call, mg_call_find_phone_leg (call, phone), type, event);
 }
 
 static void
@@ -846,6 +881,7 @@ handle_call (MgCallManager *self, MgPhoneSession *phone, gint64 id, JsonObject *
   mg_call_get_leg (call, 1)->number = g_strdup (to);
   json_object_set_string_member (reply, "call_id", mg_call_get_id (call));
   mg_phone_session_reply_ok (phone, id, reply);
+  tell_observers (call, 0, "dialing", reply);
 
   if (!start_phone_leg (self, call, 0, NULL, &error))
     {
@@ -1256,6 +1292,13 @@ mg_call_manager_new (MgConfig *config, MgStore *store, MgPhoneHub *hub, MgSipAge
   g_signal_connect (hub, "registering", G_CALLBACK (on_registering), self);
   g_signal_connect (agent, "incoming-call", G_CALLBACK (on_incoming_sip), self);
   return self;
+}
+
+/* The leg that placed @call: the SIP side for calls from the platform. */
+guint
+mg_call_manager_get_caller_leg (MgCall *call)
+{
+  return route_of (call) == ROUTE_SIP_IN ? 1 : 0;
 }
 
 guint

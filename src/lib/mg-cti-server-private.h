@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include "mg-call-manager-private.h"
 #include "mg-cti-server.h"
 
 G_BEGIN_DECLS
@@ -17,5 +18,19 @@ void   mg_cti_server_session_started   (MgCtiServer *self,
                                         const char  *id);
 void   mg_cti_server_session_closed    (MgCtiServer *self,
                                         gpointer     session);
+void   mg_cti_server_set_call_manager  (MgCtiServer   *self,
+                                        MgCallManager *calls);
+gboolean mg_cti_server_device_exists   (MgCtiServer *self,
+                                        const char  *device);
+
+/* one of a device's calls, for SnapshotDevice */
+typedef struct
+{
+  const char *call_id;
+  const char *state; /* LocalConnectionState */
+} MgCtiConnection;
+
+GArray *mg_cti_server_snapshot_device  (MgCtiServer *self,
+                                        const char  *device);
 
 G_END_DECLS

@@ -9,6 +9,8 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "mg-call-private.h"
+#include "mg-cti-events-private.h"
 #include "mg-cti-session-private.h"
 #include "mg-settings.h"
 #include "mg-store-clients-private.h"
@@ -36,7 +38,30 @@ struct _MgCtiServer
   MgTokenSigner *signer;
   GHashTable *connections; /* SoupWebsocketConnection* -> MgCtiSession* (owned) */
   GHashTable *sessions; /* session ID -> MgCtiSession* (borrowed) */
+  MgCallManager *calls;
+  GHashTable *tracks; /* call ID -> CallTrack: what the monitors were told */
 };
+
+/* A call as the CTI reported it so far: per leg its device and connection
+ * state (NULL: no phone there, or gone), for snapshots, and what must not
+ * be told twice. */
+typedef struct
+{
+  char *device[2];
+  const char *state[2];
+  gboolean delivered[2];
+  gboolean up;
+} CallTrack;
+
+static void
+call_track_free (gpointer data)
+{
+  CallTrack *track = data;
+
+  g_free (track->device[0]);
+  g_free (track->device[1]);
+  g_free (track);
+}
 
 G_DEFINE_FINAL_TYPE (MgCtiServer, mg_cti_server, G_TYPE_OBJECT)
 
@@ -60,6 +85,10 @@ mg_cti_server_dispose (GObject *object)
     close_all (self);
   g_clear_pointer (&self->sessions, g_hash_table_unref);
   g_clear_pointer (&self->connections, g_hash_table_unref);
+  if (self->calls != NULL)
+    g_signal_handlers_disconnect_by_data (self->calls, self);
+  g_clear_object (&self->calls);
+  g_clear_pointer (&self->tracks, g_hash_table_unref);
   g_clear_object (&self->store);
   g_clear_object (&self->signer);
   G_OBJECT_CLASS (mg_cti_server_parent_class)->dispose (object);
@@ -76,6 +105,7 @@ mg_cti_server_init (MgCtiServer *self)
 {
   self->connections = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
   self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->tracks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, call_track_free);
 }
 
 /**
@@ -219,4 +249,105 @@ mg_cti_server_session_closed (MgCtiServer *self, gpointer session)
   if (id != NULL)
     g_hash_table_remove (self->sessions, id);
   g_hash_table_foreach_remove (self->connections, is_session, session);
+}
+
+/* -- calls -> monitors ---------------------------------------------------------- */
+
+static CallTrack *
+track_of (MgCtiServer *self, MgCall *call)
+{
+  CallTrack *track = g_hash_table_lookup (self->tracks, mg_call_get_id (call));
+
+  if (track == NULL)
+    {
+      track = g_new0 (CallTrack, 1);
+      g_hash_table_insert (self->tracks, g_strdup (mg_call_get_id (call)), track);
+    }
+  return track;
+}
+
+/* The connection state @type leaves the phone of @leg in. */
+static const char *
+state_after (const char *type, JsonObject *detail, const char *before)
+{
+  const char *by = json_object_get_string_member_with_default (detail, "by", "local");
+
+  if (g_str_equal (type, "dialing") || g_str_equal (type, "accepted"))
+    return "connected";
+  if (g_str_equal (type, "incoming"))
+    return "alerting";
+  if (g_str_equal (type, "held") && g_str_equal (by, "local"))
+    return "hold";
+  if (g_str_equal (type, "resumed") && g_str_equal (by, "local"))
+    return "connected";
+  if (g_str_equal (type, "ended"))
+    return NULL;
+  return before;
+}
+
+static void
+on_party_event (MgCallManager *calls, MgCall *call, guint leg, const char *type, JsonObject *detail,
+                MgCtiServer *self)
+{
+  CallTrack *track = track_of (self, call);
+  g_autoptr (GPtrArray) events = NULL;
+  GHashTableIter iter;
+  gpointer session;
+
+  if ((g_str_equal (type, "ringing") || g_str_equal (type, "progress")) && track->delivered[leg])
+    return;
+  if (track->device[leg] == NULL)
+    track->device[leg] = g_strdup (mg_call_get_leg (call, leg)->number);
+  events =
+    mg_cti_events_for (call, leg, mg_call_manager_get_caller_leg (call), type, detail, track->up);
+  track->delivered[leg] |= g_str_equal (type, "ringing") || g_str_equal (type, "progress");
+  track->up |= g_str_equal (type, "accepted");
+  track->state[leg] = state_after (type, detail, track->state[leg]);
+
+  g_hash_table_iter_init (&iter, self->connections);
+  while (events->len > 0 && g_hash_table_iter_next (&iter, NULL, &session))
+    mg_cti_session_deliver (session, track->device[leg], events);
+  if (track->state[0] == NULL && track->state[1] == NULL)
+    g_hash_table_remove (self->tracks, mg_call_get_id (call));
+}
+
+void
+mg_cti_server_set_call_manager (MgCtiServer *self, MgCallManager *calls)
+{
+  g_set_object (&self->calls, calls);
+  g_signal_connect (calls, "party-event", G_CALLBACK (on_party_event), self);
+}
+
+gboolean
+mg_cti_server_device_exists (MgCtiServer *self, const char *device)
+{
+  g_autoptr (MgExtension) extension = NULL;
+
+  if (!mg_extension_number_is_valid (device))
+    return FALSE;
+  extension = mg_store_get_extension (self->store, device, NULL);
+  return extension != NULL;
+}
+
+GArray *
+mg_cti_server_snapshot_device (MgCtiServer *self, const char *device)
+{
+  GArray *connections = g_array_new (FALSE, FALSE, sizeof (MgCtiConnection));
+  GHashTableIter iter;
+  gpointer id, value;
+
+  g_hash_table_iter_init (&iter, self->tracks);
+  while (g_hash_table_iter_next (&iter, &id, &value))
+    {
+      CallTrack *track = value;
+
+      for (guint leg = 0; leg < 2; leg++)
+        if (track->state[leg] != NULL && g_strcmp0 (track->device[leg], device) == 0)
+          {
+            MgCtiConnection c = { id, track->state[leg] };
+
+            g_array_append_val (connections, c);
+          }
+    }
+  return connections;
 }

@@ -3,6 +3,7 @@
 
 #include <libsoup/soup.h>
 
+#include "mg-cti-events-private.h"
 #include "mg-cti-server-private.h"
 
 G_BEGIN_DECLS
@@ -18,5 +19,24 @@ const char   *mg_cti_session_get_id (MgCtiSession *self);
 void          mg_cti_session_close  (MgCtiSession *self,
                                      gushort       code,
                                      const char   *reason);
+void          mg_cti_session_deliver (MgCtiSession *self,
+                                      const char   *device,
+                                      GPtrArray    *events);
+
+/* for the service files (mg-cti-monitoring.c, …) */
+void         mg_cti_session_send          (MgCtiSession *self,
+                                           guint         invoke_id,
+                                           const char   *xml);
+void         mg_cti_session_reply_error   (MgCtiSession *self,
+                                           guint         invoke_id,
+                                           const char   *category,
+                                           const char   *value);
+const char  *mg_cti_session_get_namespace (MgCtiSession *self);
+MgCtiServer *mg_cti_session_get_server    (MgCtiSession *self);
+GHashTable  *mg_cti_session_get_monitors  (MgCtiSession *self);
+char        *mg_cti_session_next_monitor_id (MgCtiSession *self);
+void         mg_cti_session_send_event    (MgCtiSession *self,
+                                           const char   *monitor_id,
+                                           MgCtiEvent   *event);
 
 G_END_DECLS

@@ -12,6 +12,8 @@
 
 #include "mg-crypto-private.h"
 #include "mg-csta-private.h"
+#include "mg-cti-events-private.h"
+#include "mg-cti-monitoring-private.h"
 #include "mg-cti-session-private.h"
 
 /*
@@ -58,6 +60,8 @@ struct _MgCtiSession
   gboolean handling; /* a request is being handled: its events wait */
   GPtrArray *deferred; /* events (XML) held back until the response went */
   guint64 sequence; /* events sent, for extensions/security */
+  GHashTable *monitors; /* monitorCrossRefID -> its monitor (mg-cti-monitoring.c) */
+  guint monitors_started;
   gboolean closing;
 };
 
@@ -384,6 +388,90 @@ handle_system_status (MgCtiSession *self, guint invoke_id, MgCstaMessage *msg)
   send_raw (self, invoke_id, out->str);
 }
 
+/* extensions/security: the session's event counter and the time, so an
+ * application can order events and see what it missed (docs/cti.md). */
+static void
+write_security (MgCtiSession *self, GString *out)
+{
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y-%m-%dT%H:%M:%S.%fZ");
+  g_autofree char *sequence = g_strdup_printf ("%" G_GUINT64_FORMAT, ++self->sequence);
+
+  /* %f gives microseconds: keep milliseconds */
+  memmove (stamp + 23, stamp + 26, strlen (stamp + 26) + 1);
+  mg_csta_open (out, "extensions", NULL);
+  mg_csta_open (out, "security", NULL);
+  mg_csta_leaf (out, "messageSequenceNumber", sequence);
+  mg_csta_leaf (out, "timeStamp", stamp);
+  mg_csta_close (out, "security");
+  mg_csta_close (out, "extensions");
+}
+
+/* An event for monitor @monitor_id, after the response of the request
+ * being handled, if any. */
+void
+mg_cti_session_send_event (MgCtiSession *self, const char *monitor_id, MgCtiEvent *event)
+{
+  g_autoptr (GString) out = g_string_new (NULL);
+
+  mg_csta_open (out, event->name, csta_namespace (self));
+  mg_csta_leaf (out, "monitorCrossRefID", monitor_id);
+  g_string_append_len (out, event->body->str, event->body->len);
+  write_security (self, out);
+  mg_csta_close (out, event->name);
+  if (self->handling)
+    g_ptr_array_add (self->deferred, g_string_free (g_steal_pointer (&out), FALSE));
+  else
+    send_raw (self, MG_CSTA_EVENT_INVOKE_ID, out->str);
+}
+
+/* -- for the service files ---------------------------------------------------- */
+
+void
+mg_cti_session_send (MgCtiSession *self, guint invoke_id, const char *xml)
+{
+  send_raw (self, invoke_id, xml);
+}
+
+void
+mg_cti_session_reply_error (MgCtiSession *self, guint invoke_id, const char *category,
+                            const char *value)
+{
+  reply_error (self, invoke_id, category, value);
+}
+
+const char *
+mg_cti_session_get_namespace (MgCtiSession *self)
+{
+  return csta_namespace (self);
+}
+
+MgCtiServer *
+mg_cti_session_get_server (MgCtiSession *self)
+{
+  return self->server;
+}
+
+GHashTable *
+mg_cti_session_get_monitors (MgCtiSession *self)
+{
+  return self->monitors;
+}
+
+/* m-1, m-2, …: unique within the session */
+char *
+mg_cti_session_next_monitor_id (MgCtiSession *self)
+{
+  return g_strdup_printf ("m-%u", ++self->monitors_started);
+}
+
+void
+mg_cti_session_deliver (MgCtiSession *self, const char *device, GPtrArray *events)
+{
+  if (self->id != NULL && !self->closing)
+    mg_cti_monitors_deliver (self, device, events);
+}
+
 /* -- dispatch ------------------------------------------------------------------- */
 
 typedef void (*Handler) (MgCtiSession *self, guint invoke_id, MgCstaMessage *msg);
@@ -397,6 +485,10 @@ static const struct
   { "StopApplicationSession", handle_stop },
   { "RequestSystemStatus", handle_request_system_status },
   { "SystemStatus", handle_system_status },
+  { "MonitorStart", mg_cti_handle_monitor_start },
+  { "MonitorStop", mg_cti_handle_monitor_stop },
+  { "GetMonitors", mg_cti_handle_get_monitors },
+  { "SnapshotDevice", mg_cti_handle_snapshot_device },
 };
 
 static Handler
@@ -572,6 +664,7 @@ mg_cti_session_finalize (GObject *object)
   g_clear_object (&self->connection);
   g_clear_pointer (&self->stream, mg_csta_stream_free);
   g_clear_pointer (&self->deferred, g_ptr_array_unref);
+  g_clear_pointer (&self->monitors, g_hash_table_unref);
   g_free (self->remote_ip);
   g_free (self->bearer_token);
   g_free (self->id);
@@ -590,6 +683,7 @@ static void
 mg_cti_session_init (MgCtiSession *self)
 {
   self->deferred = g_ptr_array_new_with_free_func (g_free);
+  self->monitors = mg_cti_monitors_new ();
 }
 
 MgCtiSession *

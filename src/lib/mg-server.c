@@ -14,7 +14,7 @@
 #include "mg-certificate.h"
 #include "mg-client-api-private.h"
 #include "mg-crypto-private.h"
-#include "mg-cti-server.h"
+#include "mg-cti-server-private.h"
 #include "mg-http-listener.h"
 #include "mg-call-manager-private.h"
 #include "mg-phone-hub-private.h"
@@ -369,6 +369,7 @@ start_listeners (MgServer *self, GError **error)
   if (self->cti == NULL)
     return FALSE;
   self->cti_server = mg_cti_server_new (self->store, self->signer);
+  mg_cti_server_set_call_manager (self->cti_server, self->call_manager);
   mg_cti_server_attach (self->cti_server, self->cti);
   return TRUE;
 }

@@ -8,6 +8,7 @@ import unittest
 from cstaclient import (ED4, ED6, EVENT_ID, SESSION_NS, CstaClient, find, start_session,
                         text)
 from mgtest import Daemon
+from wsphone import WsPhone
 
 SECRET = "cti-test-secret-0123456789"
 FORM = "application/x-www-form-urlencoded"
@@ -218,6 +219,162 @@ class Cti(unittest.TestCase):
             self.assertEqual(r.status, 400, r)
         self.assertEqual(self.d.admin("GET", "/cms/api/v1/cti").json,
                          {"session_timeout": 3600, "heartbeat_interval": 60})
+
+
+def monitor_start(device, filter_xml=""):
+    return (f'<MonitorStart xmlns="{ED6}"><monitorObject><deviceObject>{device}</deviceObject>'
+            f'</monitorObject>{filter_xml}</MonitorStart>')
+
+
+class Monitors(unittest.TestCase):
+    """Device monitors on the extensions and the events of calls between two
+    phones of the embedded default, up to the media (the answered-call
+    events need a browser: tests/e2e/test_cti.py)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.d = Daemon().start()
+        r = cls.d.admin("POST", "/cms/api/v1/clients", {"client_id": "crm", "client_secret": SECRET})
+        assert r.status == 201, r
+        for number in ("1000", "1001"):
+            r = cls.d.admin("POST", "/cms/api/v1/extensions", {
+                "from": number, "to": number, "display_name": f"Agent {number}",
+                "digest": {"username": number, "password": "p" + number}})
+            assert r.status == 201, r
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.d.cleanup()
+
+    def setUp(self):
+        r = self.d.client("POST", "/oauth/token", "grant_type=client_credentials",
+                          auth=("crm", SECRET), content_type=FORM)
+        self.c = CstaClient(self.d.cti_port).connect()
+        self.addCleanup(self.c.close)
+        self.c.start(r.json["access_token"])
+
+    def phone(self, number):
+        p = WsPhone(self.d.client_port).connect()
+        p.send({"type": "login", "extension": number, "password": "p" + number})
+        p.wait("registered")
+        self.addCleanup(p.close)
+        return p
+
+    def monitor(self, device, filter_xml=""):
+        reply = self.c.request(monitor_start(device, filter_xml))
+        self.assertEqual(reply.name, "MonitorStartResponse", reply)
+        return text(reply.root, "monitorCrossRefID")
+
+    def events(self, monitor, names, timeout=5):
+        """The next len(names) events of monitor, checked by name, in order."""
+        got = []
+        for name in names:
+            ev = self.c.wait(lambda m: m.invoke_id == EVENT_ID and text(m.root, "monitorCrossRefID") == monitor,
+                             timeout)
+            got.append(ev)
+            self.assertEqual(ev.name, name, got)
+        return got
+
+    def test_monitor_start_stop_list(self):
+        m1 = self.monitor("1000")
+        m2 = self.monitor("1001")
+        self.assertNotEqual(m1, m2)
+        listed = self.c.request(f'<GetMonitors xmlns="{ED6}"/>')
+        entries = {text(e, "monitorCrossRefID"): text(e, "monitorObject/deviceObject")
+                   for e in find(listed.root, "monitorList")}
+        self.assertEqual(entries, {m1: "1000", m2: "1001"})
+        stop = self.c.request(f'<MonitorStop xmlns="{ED6}"><monitorCrossRefID>{m1}</monitorCrossRefID></MonitorStop>')
+        self.assertEqual(stop.name, "MonitorStopResponse")
+        again = self.c.request(f'<MonitorStop xmlns="{ED6}"><monitorCrossRefID>{m1}</monitorCrossRefID></MonitorStop>')
+        self.assertEqual(text(again.root, "operation"), "invalidMonitorCrossRefID")
+
+    def test_monitor_bad_objects(self):
+        for device, value in (("9999", "invalidDeviceID"), ("../etc", "invalidDeviceID")):
+            reply = self.c.request(monitor_start(device))
+            self.assertEqual(text(reply.root, "operation"), value, reply)
+        reply = self.c.request(f'<MonitorStart xmlns="{ED6}"><monitorObject><callObject><callID>x</callID>'
+                               '</callObject></monitorObject></MonitorStart>')
+        self.assertEqual(text(reply.root, "operation"), "invalidMonitorObject")
+        snap = self.c.request(f'<SnapshotDevice xmlns="{ED6}"><snapshotObject>4242</snapshotObject></SnapshotDevice>')
+        self.assertEqual(text(snap.root, "operation"), "invalidDeviceID")
+
+    def test_call_events_between_two_phones_and_the_caller_cancels(self):
+        ma, mb = self.monitor("1000"), self.monitor("1001")
+        a, b = self.phone("1000"), self.phone("1001")
+        call_id = a.request("call", to="1001")["call_id"]
+        b.wait("incoming")
+        initiated, originated, delivered = self.events(
+            ma, ["ServiceInitiatedEvent", "OriginatedEvent", "DeliveredEvent"])
+        self.assertEqual(text(initiated.root, "initiatedConnection/callID"), call_id)
+        self.assertEqual(text(initiated.root, "initiatedConnection/deviceID"), "1000")
+        self.assertEqual(text(initiated.root, "localConnectionInfo"), "initiated")
+        self.assertEqual(text(originated.root, "calledDevice/deviceIdentifier"), "1001")
+        self.assertEqual(text(delivered.root, "connection/deviceID"), "1001")
+        self.assertEqual(text(delivered.root, "alertingDevice/deviceIdentifier"), "1001")
+        self.assertEqual(text(delivered.root, "localConnectionInfo"), "connected")
+        self.assertEqual(text(delivered.root, "cause"), "newCall")
+        (alerting,) = self.events(mb, ["DeliveredEvent"])
+        self.assertEqual(text(alerting.root, "connection/deviceID"), "1001")
+        self.assertEqual(text(alerting.root, "callingDevice/deviceIdentifier"), "1000")
+        self.assertEqual(text(alerting.root, "localConnectionInfo"), "alerting")
+        # the same call ID in callLinkageData on both sides
+        link = "callLinkageData/globalCallData/globalCallLinkageID/globallyUniqueCallLinkageID"
+        self.assertEqual(text(alerting.root, link), call_id.encode().hex().upper())
+        # sequence numbers grow, time stamps are UTC with milliseconds
+        seqs = [int(text(e.root, "extensions/security/messageSequenceNumber"))
+                for e in (initiated, originated, delivered, alerting)]
+        self.assertEqual(seqs[:3], sorted(seqs[:3]))
+        self.assertEqual(sorted(seqs), list(range(min(seqs), min(seqs) + 4)))
+        self.assertRegex(text(alerting.root, "extensions/security/timeStamp"),
+                         r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
+        # a snapshot while it rings
+        snap = self.c.request(f'<SnapshotDevice xmlns="{ED6}"><snapshotObject>1001</snapshotObject></SnapshotDevice>')
+        info = find(snap.root, "crossRefIDorSnapshotData/snapshotData/snapshotDeviceResponseInfo")
+        self.assertEqual(text(info, "connectionIdentifier/callID"), call_id)
+        self.assertEqual(text(info, "localCallState/compoundCallState/localConnectionState"), "alerting")
+
+        a.request("hangup", call_id=call_id)
+        (cleared_a,) = self.events(ma, ["ConnectionClearedEvent"])
+        self.assertEqual(text(cleared_a.root, "droppedConnection/deviceID"), "1000")
+        self.assertEqual(text(cleared_a.root, "cause"), "normalClearing")
+        (cleared_b,) = self.events(mb, ["ConnectionClearedEvent"])
+        self.assertEqual(text(cleared_b.root, "droppedConnection/deviceID"), "1000")
+        self.assertEqual(text(cleared_b.root, "cause"), "callCancelled")
+        snap = self.c.request(f'<SnapshotDevice xmlns="{ED6}"><snapshotObject>1001</snapshotObject></SnapshotDevice>')
+        self.assertIsNone(find(snap.root, "crossRefIDorSnapshotData/snapshotData/snapshotDeviceResponseInfo"))
+
+    def test_callee_declines_and_filters(self):
+        no_delivered = ("<requestedMonitorFilter><callcontrol><delivered>true</delivered>"
+                        "</callcontrol></requestedMonitorFilter>")
+        reply = self.c.request(monitor_start("1000", no_delivered))
+        self.assertEqual(text(reply.root, "actualMonitorFilter/callcontrol/delivered"), "true")
+        ma = text(reply.root, "monitorCrossRefID")
+        a, b = self.phone("1000"), self.phone("1001")
+        call_id = a.request("call", to="1001")["call_id"]
+        b.wait("incoming")
+        b.request("decline", call_id=call_id)
+        a.wait("ended")
+        failed, cleared = self.events(ma, ["ServiceInitiatedEvent", "OriginatedEvent", "FailedEvent",
+                                          "ConnectionClearedEvent"])[2:]
+        self.assertEqual(text(failed.root, "failedConnection/deviceID"), "1001")
+        self.assertEqual(text(failed.root, "localConnectionInfo"), "fail")
+        self.assertEqual(text(failed.root, "cause"), "busy")
+        self.assertEqual(text(cleared.root, "droppedConnection/deviceID"), "1000")
+
+    def test_events_of_one_call_reach_two_sessions(self):
+        token = self.d.client("POST", "/oauth/token", "grant_type=client_credentials",
+                              auth=("crm", SECRET), content_type=FORM).json["access_token"]
+        other = CstaClient(self.d.cti_port, "csta-xml-tcp").connect()
+        self.addCleanup(other.close)
+        other.start(token)
+        m_other = text(other.request(monitor_start("1001")).root, "monitorCrossRefID")
+        mb = self.monitor("1001")
+        a, b = self.phone("1000"), self.phone("1001")
+        a.request("call", to="1001")
+        b.wait("incoming")
+        self.events(mb, ["DeliveredEvent"])
+        ev = other.wait(lambda m: m.invoke_id == EVENT_ID)
+        self.assertEqual((ev.name, text(ev.root, "monitorCrossRefID")), ("DeliveredEvent", m_other))
 
 
 if __name__ == "__main__":

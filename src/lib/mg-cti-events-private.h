@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "mg-call.h"
+
+G_BEGIN_DECLS
+
+/* One CSTA event for a monitor: its element name and its children after
+ * monitorCrossRefID (schema order), without extensions. */
+typedef struct
+{
+  const char *name;
+  GString *body;
+} MgCtiEvent;
+
+GPtrArray *mg_cti_events_for        (MgCall     *call,
+                                     guint       leg,
+                                     guint       caller,
+                                     const char *type,
+                                     JsonObject *detail,
+                                     gboolean    was_up);
+void       mg_cti_event_free        (gpointer data);
+char      *mg_cti_event_filter_flag (const char *name);
+
+G_END_DECLS

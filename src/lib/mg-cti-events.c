@@ -1,0 +1,306 @@
+/* mg-cti-events.c: what a phone sees, as the CSTA events a monitor on its
+ * device gets
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#define G_LOG_DOMAIN "mediagate-cti"
+
+#include "mg-build-config.h"
+
+#include <string.h>
+
+#include "mg-call-private.h"
+#include "mg-csta-private.h"
+#include "mg-cti-events-private.h"
+
+/*
+ * The phone's own events (docs/protocol.md) are the source, so a CTI
+ * application sees what the agent saw in the page (reference/csta.md §6.2):
+ *
+ *   dialing   ServiceInitiated (initiated), Originated (connected)
+ *   ringing,  Delivered: the called party alerting, we are connected
+ *   progress
+ *   incoming  Delivered: we are alerting
+ *   accepted  Established
+ *   held      Held: by us (hold) or by the far end (connected)
+ *   resumed   Retrieved
+ *   ended     ConnectionCleared, after a Failed when the call never came up
+ *
+ * Devices are extension numbers; the far party of a SIP leg is its number.
+ * Bodies are written in schema order (ECMA-323 ed6); the session adds
+ * monitorCrossRefID in front and extensions/security at the end.
+ */
+
+static void
+connection (GString *out, const char *tag, const char *call_id, const char *device)
+{
+  mg_csta_open (out, tag, NULL);
+  mg_csta_leaf (out, "callID", call_id);
+  mg_csta_leaf (out, "deviceID", device);
+  mg_csta_close (out, tag);
+}
+
+static void
+device (GString *out, const char *tag, const char *number)
+{
+  mg_csta_open (out, tag, NULL);
+  if (number != NULL && *number != '\0')
+    mg_csta_leaf (out, "deviceIdentifier", number);
+  else
+    mg_csta_empty (out, "notKnown", NULL);
+  mg_csta_close (out, tag);
+}
+
+/* The call's ID across transfers and conferences, as hexBinary. */
+static void
+linkage (GString *out, const char *call_id)
+{
+  g_autoptr (GString) hex = g_string_new (NULL);
+
+  for (const char *c = call_id; *c; c++)
+    g_string_append_printf (hex, "%02X", (guchar) *c);
+  mg_csta_open (out, "callLinkageData", NULL);
+  mg_csta_open (out, "globalCallData", NULL);
+  mg_csta_leaf (out, "globalCallSwitchingSubDomainName", "mediagate");
+  mg_csta_open (out, "globalCallLinkageID", NULL);
+  mg_csta_leaf (out, "globallyUniqueCallLinkageID", hex->str);
+  mg_csta_close (out, "globalCallLinkageID");
+  mg_csta_close (out, "globalCallData");
+  mg_csta_close (out, "callLinkageData");
+}
+
+static void
+no_redirection (GString *out)
+{
+  mg_csta_open (out, "lastRedirectionDevice", NULL);
+  mg_csta_empty (out, "notRequired", NULL);
+  mg_csta_close (out, "lastRedirectionDevice");
+}
+
+static GString *
+add_event (GPtrArray *events, const char *name)
+{
+  MgCtiEvent *event = g_new0 (MgCtiEvent, 1);
+
+  event->name = name;
+  event->body = g_string_new (NULL);
+  g_ptr_array_add (events, event);
+  return event->body;
+}
+
+/* Who is who in the call, seen from leg @leg. */
+typedef struct
+{
+  const char *id;
+  const char *self; /* the monitored device */
+  const char *far; /* the other party */
+  const char *caller; /* calling and called device */
+  const char *callee;
+} Parties;
+
+static void
+connection_state_cause (GString *out, const char *state, const char *cause, const char *call_id)
+{
+  mg_csta_leaf (out, "localConnectionInfo", state);
+  mg_csta_leaf (out, "cause", cause);
+  linkage (out, call_id);
+}
+
+static void
+service_initiated_and_originated (GPtrArray *events, const Parties *p)
+{
+  GString *out = add_event (events, "ServiceInitiatedEvent");
+
+  connection (out, "initiatedConnection", p->id, p->self);
+  device (out, "initiatingDevice", p->self);
+  device (out, "calledDevice", p->far);
+  connection_state_cause (out, "initiated", "newCall", p->id);
+
+  out = add_event (events, "OriginatedEvent");
+  connection (out, "originatedConnection", p->id, p->self);
+  device (out, "callingDevice", p->self);
+  device (out, "calledDevice", p->far);
+  connection_state_cause (out, "connected", "newCall", p->id);
+}
+
+static void
+delivered (GPtrArray *events, const Parties *p, gboolean we_alert)
+{
+  GString *out = add_event (events, "DeliveredEvent");
+  const char *alerting = we_alert ? p->self : p->far;
+
+  connection (out, "connection", p->id, alerting);
+  device (out, "alertingDevice", alerting);
+  device (out, "callingDevice", p->caller);
+  device (out, "calledDevice", p->callee);
+  no_redirection (out);
+  connection_state_cause (out, we_alert ? "alerting" : "connected", "newCall", p->id);
+}
+
+static void
+established (GPtrArray *events, const Parties *p)
+{
+  GString *out = add_event (events, "EstablishedEvent");
+
+  connection (out, "establishedConnection", p->id, p->callee);
+  device (out, "answeringDevice", p->callee);
+  device (out, "callingDevice", p->caller);
+  device (out, "calledDevice", p->callee);
+  no_redirection (out);
+  connection_state_cause (out, "connected", "newCall", p->id);
+}
+
+static void
+held_or_retrieved (GPtrArray *events, const Parties *p, gboolean held, gboolean by_us)
+{
+  const char *who = by_us ? p->self : p->far;
+  GString *out = add_event (events, held ? "HeldEvent" : "RetrievedEvent");
+
+  connection (out, held ? "heldConnection" : "retrievedConnection", p->id, who);
+  device (out, held ? "holdingDevice" : "retrievingDevice", who);
+  connection_state_cause (out, held && by_us ? "hold" : "connected", "normal", p->id);
+}
+
+static void
+connection_cleared (GPtrArray *events, const Parties *p, const char *dropped, const char *cause)
+{
+  GString *out = add_event (events, "ConnectionClearedEvent");
+
+  connection (out, "droppedConnection", p->id, dropped);
+  device (out, "releasingDevice", dropped);
+  connection_state_cause (out, "null", cause, p->id);
+}
+
+static void
+failed (GPtrArray *events, const Parties *p, const char *cause)
+{
+  GString *out = add_event (events, "FailedEvent");
+
+  connection (out, "failedConnection", p->id, p->far);
+  device (out, "failingDevice", p->far);
+  device (out, "callingDevice", p->caller);
+  device (out, "calledDevice", p->callee);
+  no_redirection (out);
+  connection_state_cause (out, "fail", cause, p->id);
+  connection_cleared (events, p, p->self, cause);
+}
+
+/* An `ended` cause (docs/protocol.md) as CSTA: a Failed first when the far
+ * end refused the call, then our connection or the far one cleared. */
+static void
+ended (GPtrArray *events, const Parties *p, const char *cause, gboolean was_up)
+{
+  static const struct
+  {
+    const char *ended;
+    const char *csta;
+  } refusals[] = {
+    { "busy", "busy" },
+    { "declined", "busy" },
+    { "not_found", "destNotObtainable" },
+    { "unavailable", "destNotObtainable" },
+    { "no_answer", "callNotAnswered" },
+    { "rejected", "blocked" },
+  };
+
+  if (g_strcmp0 (cause, "remote_hangup") == 0)
+    connection_cleared (events, p, p->far, "normalClearing");
+  else if (g_strcmp0 (cause, "cancelled") == 0)
+    connection_cleared (events, p, p->far, "callCancelled");
+  else if (g_strcmp0 (cause, "hangup") == 0)
+    connection_cleared (events, p, p->self, "normalClearing");
+  else
+    {
+      for (gsize i = 0; i < G_N_ELEMENTS (refusals); i++)
+        if (!was_up && g_strcmp0 (cause, refusals[i].ended) == 0)
+          {
+            /* the one who declined sees its own connection cleared */
+            if (g_str_equal (cause, "declined") && p->self == p->callee)
+              connection_cleared (events, p, p->self, "normalClearing");
+            else
+              failed (events, p, refusals[i].csta);
+            return;
+          }
+      connection_cleared (events, p, p->self,
+                          g_strcmp0 (cause, "media_failed") == 0 ? "networkOutOfOrder"
+                                                                 : "resourcesNotAvailable");
+    }
+}
+
+static const char *
+string_member (JsonObject *detail, const char *name)
+{
+  return detail != NULL ? json_object_get_string_member_with_default (detail, name, NULL) : NULL;
+}
+
+/**
+ * mg_cti_events_for: (skip)
+ * @call: the call
+ * @leg: the monitored phone's leg
+ * @caller: the leg that placed the call
+ * @type: the phone's event (MgCallManager::party-event)
+ * @detail: (nullable): its fields
+ * @was_up: whether the call was established before this event
+ *
+ * Returns: (transfer full) (element-type MgCtiEvent): the CSTA events, in
+ *   order (none for events without a CSTA counterpart)
+ */
+GPtrArray *
+mg_cti_events_for (MgCall *call, guint leg, guint caller, const char *type, JsonObject *detail,
+                   gboolean was_up)
+{
+  GPtrArray *events = g_ptr_array_new_with_free_func (mg_cti_event_free);
+  Parties p = {
+    .id = mg_call_get_id (call),
+    .self = mg_call_get_leg (call, leg)->number,
+    .far = mg_call_get_leg (call, 1 - leg)->number,
+  };
+
+  p.caller = caller == leg ? p.self : p.far;
+  p.callee = caller == leg ? p.far : p.self;
+  if (g_str_equal (type, "dialing"))
+    service_initiated_and_originated (events, &p);
+  else if (g_str_equal (type, "ringing") || g_str_equal (type, "progress"))
+    delivered (events, &p, FALSE);
+  else if (g_str_equal (type, "incoming"))
+    delivered (events, &p, TRUE);
+  else if (g_str_equal (type, "accepted"))
+    established (events, &p);
+  else if (g_str_equal (type, "held") || g_str_equal (type, "resumed"))
+    held_or_retrieved (events, &p, g_str_equal (type, "held"),
+                       g_strcmp0 (string_member (detail, "by"), "remote") != 0);
+  else if (g_str_equal (type, "ended"))
+    ended (events, &p, string_member (detail, "cause"), was_up);
+  return events;
+}
+
+/**
+ * mg_cti_event_free: (skip)
+ */
+void
+mg_cti_event_free (gpointer data)
+{
+  MgCtiEvent *event = data;
+
+  g_string_free (event->body, TRUE);
+  g_free (event);
+}
+
+/**
+ * mg_cti_event_filter_flag: (skip)
+ *
+ * Returns: the MonitorFilter flag that suppresses the event @name
+ *   ("DeliveredEvent" -> "delivered"; the standard spells the transfer
+ *   event TransferedEvent and its flag transferred)
+ */
+char *
+mg_cti_event_filter_flag (const char *name)
+{
+  g_autofree char *flag = NULL;
+
+  if (g_str_equal (name, "TransferedEvent"))
+    return g_strdup ("transferred");
+  flag = g_strndup (name, strlen (name) - (g_str_has_suffix (name, "Event") ? 5 : 0));
+  flag[0] = g_ascii_tolower (flag[0]);
+  return g_steal_pointer (&flag);
+}
