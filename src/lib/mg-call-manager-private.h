@@ -29,4 +29,35 @@ gboolean       mg_call_manager_hangup   (MgCallManager *self,
 void           mg_call_manager_end_all  (MgCallManager *self);
 guint          mg_call_manager_get_caller_leg (MgCall *call);
 
+/* control by applications (CTI): the device's phone acts as if the agent
+ * had done it in the page */
+#define MG_CALL_ERROR (mg_call_error_quark ())
+GQuark mg_call_error_quark (void);
+
+typedef enum {
+  MG_CALL_ERROR_NO_CONNECTION,  /* no such call at that device */
+  MG_CALL_ERROR_STATE,          /* not in a state that allows it */
+  MG_CALL_ERROR_INVALID,        /* a bad argument */
+  MG_CALL_ERROR_OUT_OF_SERVICE, /* the device's phone is not connected */
+} MgCallError;
+
+gboolean mg_call_manager_answer      (MgCallManager *self,
+                                      const char    *call_id,
+                                      const char    *device,
+                                      GError       **error);
+gboolean mg_call_manager_clear       (MgCallManager *self,
+                                      const char    *call_id,
+                                      const char    *device,
+                                      GError       **error);
+gboolean mg_call_manager_hold        (MgCallManager *self,
+                                      const char    *call_id,
+                                      const char    *device,
+                                      gboolean       hold,
+                                      GError       **error);
+gboolean mg_call_manager_send_digits (MgCallManager *self,
+                                      const char    *call_id,
+                                      const char    *device,
+                                      const char    *digits,
+                                      GError       **error);
+
 G_END_DECLS

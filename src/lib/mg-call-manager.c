@@ -910,28 +910,45 @@ handle_call (MgCallManager *self, MgPhoneSession *phone, gint64 id, JsonObject *
   send_event (phone, "ringing", call, NULL);
 }
 
+static void accept_call (MgCallManager *self, MgCall *call, int index);
+
+static gboolean
+can_accept (MgCall *call, int index)
+{
+  Route route = route_of (call);
+
+  return mg_call_get_state (call) == MG_CALL_STATE_RINGING
+         && ((route == ROUTE_LOCAL && index == 1) || (route == ROUTE_SIP_IN && index == 0))
+         && mg_call_get_leg (call, index)->webrtc == NULL;
+}
+
 static void
 handle_accept (MgCallManager *self, MgPhoneSession *phone, gint64 id, JsonObject *message)
 {
-  g_autoptr (GError) error = NULL;
   int index;
   MgCall *call = call_of_request (self, phone, id, message, &index);
-  Route route;
-  MgCallLeg *sip;
-  const char *preferred = NULL;
 
   if (call == NULL)
     return;
-  route = route_of (call);
-  if (mg_call_get_state (call) != MG_CALL_STATE_RINGING
-      || !((route == ROUTE_LOCAL && index == 1) || (route == ROUTE_SIP_IN && index == 0))
-      || mg_call_get_leg (call, index)->webrtc != NULL)
+  if (!can_accept (call, index))
     {
       mg_phone_session_reply_error (phone, id, "invalid_state", _("this call cannot be accepted now"));
       return;
     }
   mg_phone_session_reply_ok (phone, id, NULL);
-  if (route == ROUTE_SIP_IN)
+  accept_call (self, call, index);
+}
+
+/* The phone of leg @index takes the ringing call: the phone's WebRTC leg
+ * starts (our offer, which the phone answers). */
+static void
+accept_call (MgCallManager *self, MgCall *call, int index)
+{
+  g_autoptr (GError) error = NULL;
+  MgCallLeg *sip;
+  const char *preferred = NULL;
+
+  if (route_of (call) == ROUTE_SIP_IN)
     {
       /* offer the SIP peer's codec first, so the browser can take it: passthrough */
       g_autoptr (MgSipSdp) offer = NULL;
@@ -985,20 +1002,35 @@ handle_decline (MgCallManager *self, MgPhoneSession *phone, gint64 id, JsonObjec
   end_call (self, call, index, "declined", sip->dialog ? 603 : 0, sip->dialog ? "Decline" : NULL);
 }
 
+static void hang_up (MgCallManager *self, MgCall *call, int index);
+
 static void
 handle_hangup (MgCallManager *self, MgPhoneSession *phone, gint64 id, JsonObject *message)
 {
   int index;
   MgCall *call = call_of_request (self, phone, id, message, &index);
-  const char *cause_for_other;
 
   if (call == NULL)
     return;
   mg_phone_session_reply_ok (phone, id, NULL);
+  hang_up (self, call, index);
+}
+
+/* Leg @index leaves the call, which ends. */
+static void
+hang_up (MgCallManager *self, MgCall *call, int index)
+{
+  MgCallLeg *leg = mg_call_get_leg (call, index);
   /* the other phone of a call not yet up hears that the caller gave up */
-  cause_for_other = mg_call_get_state (call) == MG_CALL_STATE_CONNECTED ? "remote_hangup" : "cancelled";
-  send_ended (phone, call, "hangup", 0, NULL);
-  mg_call_get_leg (call, index)->phone = (g_object_unref (phone), NULL);
+  const char *cause_for_other = mg_call_get_state (call) == MG_CALL_STATE_CONNECTED
+                                  ? "remote_hangup"
+                                  : "cancelled";
+
+  if (leg->phone != NULL)
+    {
+      send_ended (leg->phone, call, "hangup", 0, NULL);
+      g_clear_object (&leg->phone);
+    }
   end_call (self, call, index, cause_for_other, 0, NULL);
 }
 
@@ -1013,13 +1045,14 @@ valid_digits (const char *digits)
   return TRUE;
 }
 
+static void send_digits (MgCall *call, int index, const char *digits);
+
 static void
 handle_dtmf (MgCallManager *self, MgPhoneSession *phone, gint64 id, JsonObject *message)
 {
   const char *digits = json_object_get_string_member_with_default (message, "digits", NULL);
   int index;
   MgCall *call = call_of_request (self, phone, id, message, &index);
-  MgCallLeg *other;
 
   if (call == NULL)
     return;
@@ -1034,7 +1067,16 @@ handle_dtmf (MgCallManager *self, MgPhoneSession *phone, gint64 id, JsonObject *
       return;
     }
   mg_phone_session_reply_ok (phone, id, NULL);
-  other = mg_call_get_leg (call, 1 - index);
+  send_digits (call, index, digits);
+}
+
+/* @digits from leg @index to the other: RFC 4733 in the SIP stream where
+ * the peer takes it, else SIP INFO; `dtmf` events for a phone. */
+static void
+send_digits (MgCall *call, int index, const char *digits)
+{
+  MgCallLeg *other = mg_call_get_leg (call, 1 - index);
+
   if (other->dialog != NULL && mg_call_send_dtmf (call, digits))
     return;
   for (const char *p = digits; *p; p++)
@@ -1051,15 +1093,14 @@ handle_dtmf (MgCallManager *self, MgPhoneSession *phone, gint64 id, JsonObject *
     }
 }
 
+static void hold_call (MgCallManager *self, MgCall *call, int index, gboolean hold);
+
 static void
 handle_hold (MgCallManager *self, MgPhoneSession *phone, gint64 id, JsonObject *message,
              gboolean hold)
 {
   int index;
   MgCall *call = call_of_request (self, phone, id, message, &index);
-  MgCallLeg *other;
-  g_autoptr (JsonObject) local = json_object_new ();
-  g_autoptr (JsonObject) remote = json_object_new ();
 
   if (call == NULL)
     return;
@@ -1069,7 +1110,18 @@ handle_hold (MgCallManager *self, MgPhoneSession *phone, gint64 id, JsonObject *
       return;
     }
   mg_phone_session_reply_ok (phone, id, NULL);
-  other = mg_call_get_leg (call, 1 - index);
+  hold_call (self, call, index, hold);
+}
+
+/* Leg @index holds (or retrieves) the call: a re-INVITE toward a SIP peer,
+ * the media gated both ways, both phones told who did it. */
+static void
+hold_call (MgCallManager *self, MgCall *call, int index, gboolean hold)
+{
+  MgCallLeg *other = mg_call_get_leg (call, 1 - index);
+  g_autoptr (JsonObject) local = json_object_new ();
+  g_autoptr (JsonObject) remote = json_object_new ();
+
   if (other->dialog != NULL)
     {
       g_autofree char *sdp = build_sip_sdp (self, call, other,
@@ -1081,7 +1133,7 @@ handle_hold (MgCallManager *self, MgPhoneSession *phone, gint64 id, JsonObject *
   mg_call_set_hold (call, hold);
   json_object_set_string_member (local, "by", "local");
   json_object_set_string_member (remote, "by", "remote");
-  send_event (phone, hold ? "held" : "resumed", call, local);
+  send_event (mg_call_get_leg (call, index)->phone, hold ? "held" : "resumed", call, local);
   send_event (other->phone, hold ? "held" : "resumed", call, remote);
 }
 
@@ -1350,4 +1402,112 @@ mg_call_manager_end_all (MgCallManager *self)
         end_call (self, call, -1, "shutdown", 0, NULL);
     }
   g_list_free (ids);
+}
+
+/* -- control by applications (CTI) ------------------------------------------- */
+
+G_DEFINE_QUARK (mg-call-error-quark, mg_call_error)
+
+/* @call_id's leg of the phone of @device. */
+static MgCall *
+call_of_device (MgCallManager *self, const char *call_id, const char *device, int *index,
+                GError **error)
+{
+  MgCall *call = call_id ? g_hash_table_lookup (self->calls, call_id) : NULL;
+
+  for (int i = 0; call != NULL && i < 2; i++)
+    {
+      MgCallLeg *leg = mg_call_get_leg (call, i);
+
+      if (leg->phone != NULL && g_strcmp0 (leg->number, device) == 0)
+        {
+          *index = i;
+          return call;
+        }
+    }
+  g_set_error (error, MG_CALL_ERROR, MG_CALL_ERROR_NO_CONNECTION, _("no call %s at %s"),
+               call_id ? call_id : "", device ? device : "");
+  return NULL;
+}
+
+static gboolean
+check_state (MgCall *call, MgCallState state, GError **error)
+{
+  if (mg_call_get_state (call) == state)
+    return TRUE;
+  g_set_error (error, MG_CALL_ERROR, MG_CALL_ERROR_STATE, _("the call is %s"),
+               mg_call_state_to_string (mg_call_get_state (call)));
+  return FALSE;
+}
+
+/* The device's phone answers its ringing call, as if the agent had
+ * pressed answer: the page follows (it answers our WebRTC offer). */
+gboolean
+mg_call_manager_answer (MgCallManager *self, const char *call_id, const char *device,
+                        GError **error)
+{
+  int index;
+  MgCall *call = call_of_device (self, call_id, device, &index, error);
+
+  if (call == NULL)
+    return FALSE;
+  if (!can_accept (call, index))
+    {
+      g_set_error (error, MG_CALL_ERROR, MG_CALL_ERROR_STATE, _("the call is not ringing at %s"),
+                   device);
+      return FALSE;
+    }
+  if (!mg_phone_session_is_connected (mg_call_get_leg (call, index)->phone))
+    {
+      g_set_error (error, MG_CALL_ERROR, MG_CALL_ERROR_OUT_OF_SERVICE,
+                   _("the phone of %s is not connected"), device);
+      return FALSE;
+    }
+  accept_call (self, call, index);
+  return TRUE;
+}
+
+/* The device leaves the call (hangs up, cancels or declines it). */
+gboolean
+mg_call_manager_clear (MgCallManager *self, const char *call_id, const char *device,
+                       GError **error)
+{
+  int index;
+  MgCall *call = call_of_device (self, call_id, device, &index, error);
+
+  if (call == NULL)
+    return FALSE;
+  hang_up (self, call, index);
+  return TRUE;
+}
+
+gboolean
+mg_call_manager_hold (MgCallManager *self, const char *call_id, const char *device,
+                      gboolean hold, GError **error)
+{
+  int index;
+  MgCall *call = call_of_device (self, call_id, device, &index, error);
+
+  if (call == NULL || !check_state (call, MG_CALL_STATE_CONNECTED, error))
+    return FALSE;
+  hold_call (self, call, index, hold);
+  return TRUE;
+}
+
+gboolean
+mg_call_manager_send_digits (MgCallManager *self, const char *call_id, const char *device,
+                             const char *digits, GError **error)
+{
+  int index;
+  MgCall *call = call_of_device (self, call_id, device, &index, error);
+
+  if (call == NULL || !check_state (call, MG_CALL_STATE_CONNECTED, error))
+    return FALSE;
+  if (!valid_digits (digits))
+    {
+      g_set_error (error, MG_CALL_ERROR, MG_CALL_ERROR_INVALID, _("digits: 1 to 32 of 0-9 * # A-D"));
+      return FALSE;
+    }
+  send_digits (call, index, digits);
+  return TRUE;
 }

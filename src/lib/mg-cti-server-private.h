@@ -22,6 +22,10 @@ void   mg_cti_server_set_call_manager  (MgCtiServer   *self,
                                         MgCallManager *calls);
 gboolean mg_cti_server_device_exists   (MgCtiServer *self,
                                         const char  *device);
+MgCallManager *mg_cti_server_get_call_manager (MgCtiServer *self);
+void   mg_cti_server_deliver           (MgCtiServer *self,
+                                        const char  *device,
+                                        GPtrArray   *events);
 
 /* one of a device's calls, for SnapshotDevice */
 typedef struct

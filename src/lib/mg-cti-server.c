@@ -285,14 +285,30 @@ state_after (const char *type, JsonObject *detail, const char *before)
   return before;
 }
 
+/* @events of @device to every session's monitors of it. */
+void
+mg_cti_server_deliver (MgCtiServer *self, const char *device, GPtrArray *events)
+{
+  GHashTableIter iter;
+  gpointer session;
+
+  g_hash_table_iter_init (&iter, self->connections);
+  while (events->len > 0 && g_hash_table_iter_next (&iter, NULL, &session))
+    mg_cti_session_deliver (session, device, events);
+}
+
+MgCallManager *
+mg_cti_server_get_call_manager (MgCtiServer *self)
+{
+  return self->calls;
+}
+
 static void
 on_party_event (MgCallManager *calls, MgCall *call, guint leg, const char *type, JsonObject *detail,
                 MgCtiServer *self)
 {
   CallTrack *track = track_of (self, call);
   g_autoptr (GPtrArray) events = NULL;
-  GHashTableIter iter;
-  gpointer session;
 
   if ((g_str_equal (type, "ringing") || g_str_equal (type, "progress")) && track->delivered[leg])
     return;
@@ -304,9 +320,7 @@ on_party_event (MgCallManager *calls, MgCall *call, guint leg, const char *type,
   track->up |= g_str_equal (type, "accepted");
   track->state[leg] = state_after (type, detail, track->state[leg]);
 
-  g_hash_table_iter_init (&iter, self->connections);
-  while (events->len > 0 && g_hash_table_iter_next (&iter, NULL, &session))
-    mg_cti_session_deliver (session, track->device[leg], events);
+  mg_cti_server_deliver (self, track->device[leg], events);
   if (track->state[0] == NULL && track->state[1] == NULL)
     g_hash_table_remove (self->tracks, mg_call_get_id (call));
 }

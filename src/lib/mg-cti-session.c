@@ -12,6 +12,7 @@
 
 #include "mg-crypto-private.h"
 #include "mg-csta-private.h"
+#include "mg-cti-call-control-private.h"
 #include "mg-cti-events-private.h"
 #include "mg-cti-monitoring-private.h"
 #include "mg-cti-session-private.h"
@@ -489,6 +490,12 @@ static const struct
   { "MonitorStop", mg_cti_handle_monitor_stop },
   { "GetMonitors", mg_cti_handle_get_monitors },
   { "SnapshotDevice", mg_cti_handle_snapshot_device },
+  { "AnswerCall", mg_cti_handle_answer_call },
+  { "ClearConnection", mg_cti_handle_clear_connection },
+  { "ClearCall", mg_cti_handle_clear_call },
+  { "HoldCall", mg_cti_handle_hold_call },
+  { "RetrieveCall", mg_cti_handle_retrieve_call },
+  { "GenerateDigits", mg_cti_handle_generate_digits },
 };
 
 static Handler

@@ -1,0 +1,191 @@
+/* mg-cti-call-control.c: call-control services: AnswerCall, ClearConnection,
+ * ClearCall, HoldCall, RetrieveCall, GenerateDigits
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#define G_LOG_DOMAIN "mediagate-cti"
+
+#include "mg-build-config.h"
+
+#include "mg-call-manager-private.h"
+#include "mg-cti-call-control-private.h"
+#include "mg-cti-events-private.h"
+
+/*
+ * Each service acts on a connection (callID, deviceID) of a monitored
+ * kind of device, an extension, and does what the agent would do in the
+ * page: the events that follow are those of the page's action. Errors
+ * detected before acting are answered with CSTAErrorCode
+ * (reference/csta.md §3.10); what happens afterwards (e.g. a SIP failure)
+ * comes as events.
+ */
+
+typedef gboolean (*Action) (MgCallManager *calls, const char *call_id, const char *device,
+                            gpointer data, GError **error);
+
+/* The CSTAErrorCode for @error: @state_value for a call in the wrong state. */
+static void
+reply_call_error (MgCtiSession *self, guint invoke_id, GError *error, const char *state_value)
+{
+  g_info ("CTI session %s: %s", mg_cti_session_get_id (self), error->message);
+  switch (error->code)
+    {
+    case MG_CALL_ERROR_STATE:
+      mg_cti_session_reply_error (self, invoke_id, "stateIncompatibility", state_value);
+      break;
+    case MG_CALL_ERROR_INVALID:
+      mg_cti_session_reply_error (self, invoke_id, "operation", "invalidParameterValue");
+      break;
+    case MG_CALL_ERROR_OUT_OF_SERVICE:
+      mg_cti_session_reply_error (self, invoke_id, "systemResourceAvailibility",
+                                  "deviceOutOfService");
+      break;
+    default:
+      mg_cti_session_reply_error (self, invoke_id, "operation", "invalidConnectionID");
+    }
+}
+
+static void
+reply_empty (MgCtiSession *self, guint invoke_id, const char *name)
+{
+  g_autoptr (GString) out = g_string_new (NULL);
+
+  mg_csta_empty (out, name, mg_cti_session_get_namespace (self));
+  mg_cti_session_send (self, invoke_id, out->str);
+}
+
+/* Runs @action on the connection named by the request's @element and
+ * answers @response, or the error. */
+static gboolean
+act_on_connection (MgCtiSession *self, guint invoke_id, MgCstaMessage *msg, const char *element,
+                   const char *response, const char *state_value, Action action, gpointer data)
+{
+  MgCtiServer *server = mg_cti_session_get_server (self);
+  xmlNode *connection = mg_csta_find (msg->root, element);
+  g_autofree char *call_id = connection ? mg_csta_dup_text (connection, "callID") : NULL;
+  g_autofree char *device = connection ? mg_csta_dup_text (connection, "deviceID") : NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (call_id == NULL || device == NULL)
+    {
+      mg_cti_session_reply_error (self, invoke_id, "operation",
+                                  "atLeastOneConditionalParameterNotProvided");
+      return FALSE;
+    }
+  if (!action (mg_cti_server_get_call_manager (server), call_id, device, data, &error))
+    {
+      reply_call_error (self, invoke_id, error, state_value);
+      return FALSE;
+    }
+  reply_empty (self, invoke_id, response);
+  return TRUE;
+}
+
+static gboolean
+answer (MgCallManager *calls, const char *call_id, const char *device, gpointer data,
+        GError **error)
+{
+  return mg_call_manager_answer (calls, call_id, device, error);
+}
+
+static gboolean
+clear (MgCallManager *calls, const char *call_id, const char *device, gpointer data, GError **error)
+{
+  return mg_call_manager_clear (calls, call_id, device, error);
+}
+
+static gboolean
+hold (MgCallManager *calls, const char *call_id, const char *device, gpointer data, GError **error)
+{
+  return mg_call_manager_hold (calls, call_id, device, GPOINTER_TO_INT (data), error);
+}
+
+static gboolean
+generate (MgCallManager *calls, const char *call_id, const char *device, gpointer data,
+          GError **error)
+{
+  return mg_call_manager_send_digits (calls, call_id, device, data, error);
+}
+
+void
+mg_cti_handle_answer_call (MgCtiSession *self, guint invoke_id, MgCstaMessage *msg)
+{
+  act_on_connection (self, invoke_id, msg, "callToBeAnswered", "AnswerCallResponse",
+                     "noCallToAnswer", answer, NULL);
+}
+
+void
+mg_cti_handle_clear_connection (MgCtiSession *self, guint invoke_id, MgCstaMessage *msg)
+{
+  act_on_connection (self, invoke_id, msg, "connectionToBeCleared", "ClearConnectionResponse",
+                     "noConnectionToClear", clear, NULL);
+}
+
+/* Our calls have two parties: clearing one connection clears the call. */
+void
+mg_cti_handle_clear_call (MgCtiSession *self, guint invoke_id, MgCstaMessage *msg)
+{
+  act_on_connection (self, invoke_id, msg, "callToBeCleared", "ClearCallResponse", "noCallToClear",
+                     clear, NULL);
+}
+
+void
+mg_cti_handle_hold_call (MgCtiSession *self, guint invoke_id, MgCstaMessage *msg)
+{
+  act_on_connection (self, invoke_id, msg, "callToBeHeld", "HoldCallResponse",
+                     "invalidConnectionState", hold, GINT_TO_POINTER (TRUE));
+}
+
+void
+mg_cti_handle_retrieve_call (MgCtiSession *self, guint invoke_id, MgCstaMessage *msg)
+{
+  act_on_connection (self, invoke_id, msg, "callToBeRetrieved", "RetrieveCallResponse",
+                     "invalidConnectionState", hold, GINT_TO_POINTER (FALSE));
+}
+
+/* DigitsGeneratedEvent (call-associated) at the device's monitors, after
+ * the response. */
+static GPtrArray *
+digits_generated (const char *call_id, const char *device, const char *digits)
+{
+  GPtrArray *events = g_ptr_array_new_with_free_func (mg_cti_event_free);
+  MgCtiEvent *event = g_new0 (MgCtiEvent, 1);
+
+  event->name = "DigitsGeneratedEvent";
+  event->body = g_string_new (NULL);
+  mg_csta_open (event->body, "connection", NULL);
+  mg_csta_leaf (event->body, "callID", call_id);
+  mg_csta_leaf (event->body, "deviceID", device);
+  mg_csta_close (event->body, "connection");
+  mg_csta_leaf (event->body, "digitGeneratedList", digits);
+  g_ptr_array_add (events, event);
+  return events;
+}
+
+void
+mg_cti_handle_generate_digits (MgCtiSession *self, guint invoke_id, MgCstaMessage *msg)
+{
+  g_autofree char *digits = mg_csta_dup_text (msg->root, "charactersToSend");
+  g_autofree char *mode = mg_csta_dup_text (msg->root, "digitMode");
+  xmlNode *connection = mg_csta_find (msg->root, "connectionToSendDigits");
+  g_autofree char *call_id = connection ? mg_csta_dup_text (connection, "callID") : NULL;
+  g_autofree char *device = connection ? mg_csta_dup_text (connection, "deviceID") : NULL;
+  g_autoptr (GPtrArray) events = NULL;
+
+  if (mode != NULL && !g_str_equal (mode, "dTMF"))
+    {
+      mg_cti_session_reply_error (self, invoke_id, "operation", "parameterNotSupported");
+      return;
+    }
+  if (digits == NULL)
+    {
+      mg_cti_session_reply_error (self, invoke_id, "operation",
+                                  "atLeastOneConditionalParameterNotProvided");
+      return;
+    }
+  if (!act_on_connection (self, invoke_id, msg, "connectionToSendDigits", "GenerateDigitsResponse",
+                          "invalidConnectionState", generate, digits))
+    return;
+  events = digits_generated (call_id, device, digits);
+  mg_cti_server_deliver (mg_cti_session_get_server (self), device, events);
+}

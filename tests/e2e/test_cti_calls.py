@@ -1,0 +1,214 @@
+"""CTI end to end (issue 5): a CSTA application (tests/api/cstaclient.py)
+monitors and controls a real browser phone (headless Chromium on the
+daemon's agent page) in calls with a real SIP phone (baresip) through
+Kamailio. It asserts the exact event sequence and fields of each scenario
+and, for every action, what a person would notice at the phones: the call
+is answered in the page, the far phone gets the digits, both sides see the
+hangup.
+"""
+import time
+import unittest
+
+from mgcalls import (CLIENT_ID, CLIENT_SECRET, FAR_HZ, MIC_HZ, PhonePage, SipPlatform, browser,
+                     dtmf_digits, require_netns, wait_for)
+from cstaclient import ED6, EVENT_ID, CstaClient, find, text  # noqa: E402 (tests/api, on the path via mgcalls)
+
+FAR_USERS = {"2000": "p2000"}
+SETUP_S = 15
+
+
+def connection(tag, call_id, device):
+    return f"<{tag}><callID>{call_id}</callID><deviceID>{device}</deviceID></{tag}>"
+
+
+class CtiWithPhones(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        require_netns()
+        cls.sip = SipPlatform(FAR_USERS).__enter__()
+        try:
+            cls.chrome = browser(cls.sip.tmp, MIC_HZ)
+            cls.bob = cls.sip.baresip("2000", "p2000", tone=FAR_HZ, codecs="PCMU")
+            cls.sip.session_token("1000")  # creates the client credential
+        except BaseException:
+            cls.sip.__exit__()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.chrome.close()
+        cls.sip.__exit__()
+
+    def setUp(self):
+        self.page = PhonePage(self.chrome, self.sip.daemon)
+        self.addCleanup(self.chrome.close_page, "main")
+        reg = self.page.login("a", token=self.sip.session_token("1000"))
+        self.assertEqual(reg.get("type"), "registered", reg)
+        self.addCleanup(self.hang_up_bob)
+        d = self.sip.daemon
+        token = d.client("POST", "/oauth/token", "grant_type=client_credentials",
+                         auth=(CLIENT_ID, CLIENT_SECRET),
+                         content_type="application/x-www-form-urlencoded").json["access_token"]
+        self.cti = CstaClient(d.cti_port).connect()
+        self.addCleanup(self.cti.close)
+        self.cti.start(token)
+        reply = self.cti.request(f'<MonitorStart xmlns="{ED6}"><monitorObject><deviceObject>1000'
+                                 '</deviceObject></monitorObject></MonitorStart>')
+        self.monitor = text(reply.root, "monitorCrossRefID")
+
+    def hang_up_bob(self):
+        try:
+            self.bob.command("hangup")
+        except RuntimeError:
+            pass
+        with self.bob.lock:
+            self.bob.events.clear()
+
+    # -- helpers -------------------------------------------------------------
+
+    def next_event(self, timeout=SETUP_S):
+        return self.cti.wait(lambda m: m.invoke_id == EVENT_ID, timeout)
+
+    def expect(self, *names, optional=()):
+        """The next events, by name and in order, as {name: event}; names in
+        optional may be missing (e.g. Delivered when the far phone answers
+        at once)."""
+        got, want = {}, list(names)
+        while want:
+            ev = self.next_event()
+            while len(want) > 1 and ev.name != want[0] and want[0] in optional:
+                want.pop(0)
+            self.assertEqual(ev.name, want[0], f"after {list(got)}: {ev}")
+            self.assertEqual(text(ev.root, "monitorCrossRefID"), self.monitor)
+            got[want.pop(0)] = ev
+        return got
+
+    def request(self, name, body):
+        return self.cti.request(f'<{name} xmlns="{ED6}">{body}</{name}>')
+
+    def assert_quiet(self, seconds=0.5):
+        time.sleep(seconds)
+        extra = [m for m in self.cti.messages if m.invoke_id == EVENT_ID]
+        self.assertEqual(extra, [], "events nobody caused")
+
+    # -- scenarios -------------------------------------------------------------
+
+    def test_inbound_answered_held_digits_and_cleared_over_cti(self):
+        self.bob.send("dial", self.sip.sip_uri("1000"))
+        delivered = self.expect("DeliveredEvent")["DeliveredEvent"]
+        call_id = text(delivered.root, "connection/callID")
+        self.assertEqual(text(delivered.root, "connection/deviceID"), "1000")
+        self.assertEqual(text(delivered.root, "alertingDevice/deviceIdentifier"), "1000")
+        self.assertEqual(text(delivered.root, "callingDevice/deviceIdentifier"), "2000")
+        self.assertEqual(text(delivered.root, "localConnectionInfo"), "alerting")
+        self.page.wait_event("incoming", 5, phone="a", call_id=call_id)
+        # the application answers: the page answers, bob hears the page
+        reply = self.request("AnswerCall", connection("callToBeAnswered", call_id, "1000"))
+        self.assertEqual(reply.name, "AnswerCallResponse", reply)
+        established = self.expect("EstablishedEvent")["EstablishedEvent"]
+        self.assertEqual(text(established.root, "answeringDevice/deviceIdentifier"), "1000")
+        self.assertEqual(text(established.root, "callingDevice/deviceIdentifier"), "2000")
+        self.page.wait_event("accepted", 5, call_id=call_id)
+        self.assertTrue(self.bob.wait_event("CALL_ESTABLISHED", 5), self.bob.event_types())
+        self.assertTrue(self.page.hears(call_id, FAR_HZ), "the page does not hear the far phone")
+        snap = self.request("SnapshotDevice", "<snapshotObject>1000</snapshotObject>")
+        info = find(snap.root, "crossRefIDorSnapshotData/snapshotData/snapshotDeviceResponseInfo")
+        self.assertEqual(text(info, "localCallState/compoundCallState/localConnectionState"), "connected")
+
+        # hold and retrieve: the page shows it, the far phone gets the re-INVITEs
+        reply = self.request("HoldCall", connection("callToBeHeld", call_id, "1000"))
+        self.assertEqual(reply.name, "HoldCallResponse", reply)
+        held = self.expect("HeldEvent")["HeldEvent"]
+        self.assertEqual(text(held.root, "localConnectionInfo"), "hold")
+        self.assertEqual(text(held.root, "holdingDevice/deviceIdentifier"), "1000")
+        self.page.wait_event("held", 5, call_id=call_id)
+        time.sleep(0.8)  # the browser fades out what it buffered
+        self.assertTrue(self.page.silent(call_id), "media goes on during hold")
+        reply = self.request("RetrieveCall", connection("callToBeRetrieved", call_id, "1000"))
+        self.assertEqual(reply.name, "RetrieveCallResponse", reply)
+        self.assertEqual(text(self.expect("RetrievedEvent")["RetrievedEvent"].root,
+                              "localConnectionInfo"), "connected")
+        self.page.wait_event("resumed", 5, call_id=call_id)
+
+        # digits toward the far phone
+        reply = self.request("GenerateDigits", connection("connectionToSendDigits", call_id, "1000")
+                             + "<charactersToSend>123#</charactersToSend>")
+        self.assertEqual(reply.name, "GenerateDigitsResponse", reply)
+        generated = self.expect("DigitsGeneratedEvent")["DigitsGeneratedEvent"]
+        self.assertEqual(text(generated.root, "digitGeneratedList"), "123#")
+        self.assertTrue(wait_for(lambda: len(dtmf_digits(self.bob)) >= 4, 10))
+        self.assertEqual(dtmf_digits(self.bob), "123#")
+
+        # the application hangs up: both phones see it
+        reply = self.request("ClearConnection", connection("connectionToBeCleared", call_id, "1000"))
+        self.assertEqual(reply.name, "ClearConnectionResponse", reply)
+        cleared = self.expect("ConnectionClearedEvent")["ConnectionClearedEvent"]
+        self.assertEqual(text(cleared.root, "droppedConnection/deviceID"), "1000")
+        self.assertEqual(text(cleared.root, "cause"), "normalClearing")
+        self.assertEqual(self.page.wait_event("ended", 2, call_id=call_id)["detail"]["cause"], "hangup")
+        self.assertTrue(self.bob.wait_event("CALL_CLOSED", 2), self.bob.event_types())
+        self.assert_quiet()
+
+    def test_outbound_from_the_page_and_the_far_phone_hangs_up(self):
+        call_id = self.page.ok("dial", "a", "2000")["call_id"]
+        got = self.expect("ServiceInitiatedEvent", "OriginatedEvent", "DeliveredEvent",
+                          "EstablishedEvent", optional=("DeliveredEvent",))
+        initiated = got["ServiceInitiatedEvent"]
+        self.assertEqual(text(initiated.root, "initiatedConnection/callID"), call_id)
+        self.assertEqual(text(initiated.root, "localConnectionInfo"), "initiated")
+        originated = got["OriginatedEvent"]
+        self.assertEqual(text(originated.root, "callingDevice/deviceIdentifier"), "1000")
+        self.assertEqual(text(originated.root, "calledDevice/deviceIdentifier"), "2000")
+        established = got["EstablishedEvent"]
+        self.assertEqual(text(established.root, "establishedConnection/deviceID"), "2000")
+        self.assertEqual(text(established.root, "answeringDevice/deviceIdentifier"), "2000")
+        self.page.wait_event("accepted", 5, call_id=call_id)
+        self.assertTrue(self.page.hears(call_id, FAR_HZ))
+        self.bob.command("hangup")
+        cleared = self.expect("ConnectionClearedEvent")["ConnectionClearedEvent"]
+        self.assertEqual(text(cleared.root, "droppedConnection/deviceID"), "2000")
+        self.assertEqual(text(cleared.root, "releasingDevice/deviceIdentifier"), "2000")
+        self.assertEqual(self.page.wait_event("ended", 2, call_id=call_id)["detail"]["cause"],
+                         "remote_hangup")
+        self.assert_quiet()
+
+    def test_call_to_an_unknown_number_fails(self):
+        call_id = self.page.ok("dial", "a", "2999")["call_id"]
+        got = self.expect("ServiceInitiatedEvent", "OriginatedEvent", "FailedEvent",
+                          "ConnectionClearedEvent")
+        failed = got["FailedEvent"]
+        self.assertEqual(text(failed.root, "failedConnection/deviceID"), "2999")
+        self.assertEqual(text(failed.root, "cause"), "destNotObtainable")
+        self.assertEqual(text(failed.root, "localConnectionInfo"), "fail")
+        self.assertEqual(text(got["ConnectionClearedEvent"].root, "droppedConnection/deviceID"), "1000")
+        self.assertEqual(self.page.wait_event("ended", 5, call_id=call_id)["detail"]["cause"], "not_found")
+
+    def test_bad_requests_get_errors_and_the_call_goes_on(self):
+        self.bob.send("dial", self.sip.sip_uri("1000"))
+        delivered = self.expect("DeliveredEvent")["DeliveredEvent"]
+        call_id = text(delivered.root, "connection/callID")
+        bad = [
+            ("AnswerCall", connection("callToBeAnswered", "c-nope", "1000"), "operation", "invalidConnectionID"),
+            ("AnswerCall", connection("callToBeAnswered", call_id, "1001"), "operation", "invalidConnectionID"),
+            ("HoldCall", connection("callToBeHeld", call_id, "1000"), "stateIncompatibility",
+             "invalidConnectionState"),
+            ("ClearConnection", "<connectionToBeCleared><callID>x</callID></connectionToBeCleared>",
+             "operation", "atLeastOneConditionalParameterNotProvided"),
+        ]
+        for name, body, category, value in bad:
+            with self.subTest(name=name, body=body):
+                reply = self.request(name, body)
+                self.assertEqual(reply.name, "CSTAErrorCode", reply)
+                self.assertEqual(text(reply.root, category), value, reply)
+        self.request("AnswerCall", connection("callToBeAnswered", call_id, "1000"))
+        self.expect("EstablishedEvent")
+        reply = self.request("GenerateDigits", connection("connectionToSendDigits", call_id, "1000")
+                             + "<charactersToSend>12x</charactersToSend>")
+        self.assertEqual(text(reply.root, "operation"), "invalidParameterValue", reply)
+        self.assertTrue(self.page.hears(self.page.events(type="incoming")[-1]["call_id"], FAR_HZ))
+        self.page.ok("hangup", call_id)
+        self.expect("ConnectionClearedEvent")
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
