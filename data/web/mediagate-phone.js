@@ -383,15 +383,21 @@ export class MediagatePhone extends EventTarget {
     this._shutdown(null);
   }
 
-  /** Places a call; resolves to a MediagateCall once the server accepted the request. */
-  async call (number) {
+  /**
+   * Places a call; resolves to a MediagateCall once the server accepted the
+   * request. Option `makeCall`: the ID of a `makecall` event, when this call
+   * is the one an application asked for (click-to-dial).
+   */
+  async call (number, { makeCall = null } = {}) {
     number = String(number || '').trim();
     if (!/^\+?[0-9*#]{1,32}$/.test(number))
       throw new MediagateError('bad_request', 'a number is digits, optionally after +');
     const stream = await this._getMicrophone();
     let res;
     try {
-      res = await this._request('call', { to: number });
+      const fields = { to: number };
+      if (makeCall) fields.make_call = makeCall;
+      res = await this._request('call', fields);
     } catch (err) {
       stream.getTracks().forEach((t) => t.stop());
       throw err;
@@ -640,6 +646,15 @@ export class MediagatePhone extends EventTarget {
     }
     if (msg.type === 'error') {
       emit(this, 'error', { error: toError(msg, 'failed') });
+      return;
+    }
+    if (msg.type === 'make_call') {
+      // An application asks this phone to call `to` (click-to-dial): at
+      // once, or (prompt) once the agent confirms with call(to, {makeCall}).
+      const detail = { to: msg.to, makeCall: msg.make_call, prompt: Boolean(msg.prompt) };
+      emit(this, 'makecall', detail);
+      if (!detail.prompt)
+        this.call(detail.to, { makeCall: detail.makeCall }).catch((err) => emit(this, 'error', { error: err }));
       return;
     }
     if (msg.type === 'incoming') {

@@ -55,6 +55,7 @@ export const STRINGS = {
   announce_disconnected: 'Signed out.',
   announce_incoming: 'Incoming call from {party}.',
   announce_dialing: 'Calling {number}.',
+  announce_make_call: 'Call {number}? Press Call to place it.',
   announce_ringing: '{party} is ringing.',
   announce_accepted: 'Call with {party} connected.',
   announce_held: 'Call with {party} on hold.',
@@ -226,6 +227,7 @@ class PhoneApp {
     p.addEventListener('statechange', (ev) => this.onPhoneState(ev.detail));
     p.addEventListener('disconnected', (ev) => this.onDisconnected(ev.detail.error));
     p.addEventListener('call', (ev) => this.addCall(ev.detail.call));
+    p.addEventListener('makecall', (ev) => this.onMakeCall(ev.detail));
     p.addEventListener('incoming', (ev) => this.onIncoming(ev.detail.call));
     p.addEventListener('error', (ev) => this.showError(ev.detail.error));
 
@@ -389,6 +391,17 @@ class PhoneApp {
     $('number').value += key;
   }
 
+  // An application asks us to call a number (click-to-dial). Without a
+  // prompt the library dials at once; with one, the number waits in the
+  // dial field and pressing Call places exactly that call.
+  onMakeCall ({ to, makeCall, prompt }) {
+    if (!prompt) return;
+    this.pendingMakeCall = { to, makeCall };
+    $('number').value = to;
+    $('call-button').focus();
+    this.announce(t('announce_make_call', { number: to }));
+  }
+
   async dial () {
     const number = $('number').value.replace(/[\s()./-]/g, '');
     if (!number) {
@@ -401,7 +414,9 @@ class PhoneApp {
     $('call-button').disabled = true;
     this.announce(t('announce_dialing', { number }));
     try {
-      await this.phone.call(number);
+      const pending = this.pendingMakeCall;
+      this.pendingMakeCall = null;
+      await this.phone.call(number, { makeCall: pending && pending.to === number ? pending.makeCall : null });
       $('number').value = '';
       this.refreshDevices(); // device labels appear once the microphone is allowed
     } catch (err) {

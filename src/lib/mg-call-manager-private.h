@@ -54,6 +54,11 @@ gboolean mg_call_manager_hold        (MgCallManager *self,
                                       const char    *device,
                                       gboolean       hold,
                                       GError       **error);
+char    *mg_call_manager_make_call   (MgCallManager *self,
+                                      const char    *device,
+                                      const char    *to,
+                                      gboolean       prompt,
+                                      GError       **error);
 gboolean mg_call_manager_send_digits (MgCallManager *self,
                                       const char    *call_id,
                                       const char    *device,

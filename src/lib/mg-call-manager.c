@@ -30,6 +30,7 @@ struct _MgCallManager
   MgPhoneHub *hub;
   MgSipAgent *agent;
   GHashTable *calls; /* id -> MgCall */
+  GHashTable *make_calls; /* call ID reserved by an application -> MakeCall */
 };
 
 enum {
@@ -56,6 +57,29 @@ route_of (MgCall *call)
   return GPOINTER_TO_INT (g_object_get_data (G_OBJECT (call), ROUTE_KEY));
 }
 
+/* A call an application asked a phone to place (CTI MakeCall): its ID is
+ * given out at once; the phone places it with that ID, at once or once the
+ * agent confirmed it, within MAKE_CALL_TIMEOUT_S. */
+#define MAKE_CALL_TIMEOUT_S 60
+
+typedef struct
+{
+  char *extension;
+  char *to;
+  guint timeout_id;
+} MakeCall;
+
+static void
+make_call_free (gpointer data)
+{
+  MakeCall *make_call = data;
+
+  g_clear_handle_id (&make_call->timeout_id, g_source_remove);
+  g_free (make_call->extension);
+  g_free (make_call->to);
+  g_free (make_call);
+}
+
 static void
 mg_call_manager_dispose (GObject *object)
 {
@@ -64,6 +88,7 @@ mg_call_manager_dispose (GObject *object)
   if (self->calls != NULL)
     mg_call_manager_end_all (self);
   g_clear_pointer (&self->calls, g_hash_table_unref);
+  g_clear_pointer (&self->make_calls, g_hash_table_unref);
   if (self->hub != NULL)
     g_signal_handlers_disconnect_by_data (self->hub, self);
   if (self->agent != NULL)
@@ -102,6 +127,7 @@ static void
 mg_call_manager_init (MgCallManager *self)
 {
   self->calls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->make_calls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, make_call_free);
 }
 
 /* -- messages to phones ---------------------------------------------------- */
@@ -784,11 +810,19 @@ phone_answered (MgCallManager *self, MgCall *call)
 
 /* -- new calls ----------------------------------------------------------------- */
 
-static MgCall *
-new_call (MgCallManager *self, Route route)
+static char *
+new_call_id (void)
 {
   g_autofree char *random = mg_random_token (12);
-  g_autofree char *id = g_strconcat ("c-", random, NULL);
+
+  return g_strconcat ("c-", random, NULL);
+}
+
+/* @reserved: (nullable): the ID of a MakeCall, else a new one */
+static MgCall *
+new_call (MgCallManager *self, Route route, const char *reserved)
+{
+  g_autofree char *id = reserved ? g_strdup (reserved) : new_call_id ();
   MgCall *call = mg_call_new (id, self->config);
 
   g_object_set_data (G_OBJECT (call), ROUTE_KEY, GINT_TO_POINTER (route));
@@ -845,10 +879,24 @@ call_of_request (MgCallManager *self, MgPhoneSession *phone, gint64 id, JsonObje
   return call;
 }
 
+/* Whether @id is a MakeCall of @extension to @to; it is used up. */
+static gboolean
+take_make_call (MgCallManager *self, const char *id, const char *extension, const char *to)
+{
+  MakeCall *make_call = g_hash_table_lookup (self->make_calls, id);
+
+  if (make_call == NULL || g_strcmp0 (make_call->extension, extension) != 0
+      || g_strcmp0 (make_call->to, to) != 0 || g_hash_table_contains (self->calls, id))
+    return FALSE;
+  g_hash_table_remove (self->make_calls, id);
+  return TRUE;
+}
+
 static void
 handle_call (MgCallManager *self, MgPhoneSession *phone, gint64 id, JsonObject *message)
 {
   const char *to = json_object_get_string_member_with_default (message, "to", NULL);
+  const char *make_call = json_object_get_string_member_with_default (message, "make_call", NULL);
   const char *from = mg_phone_session_get_extension (phone);
   g_autoptr (MgExtension) caller = mg_store_get_extension (self->store, from, NULL);
   g_autoptr (MgExtension) callee = NULL;
@@ -864,6 +912,12 @@ handle_call (MgCallManager *self, MgPhoneSession *phone, gint64 id, JsonObject *
                                     _("\"to\" must be another number: letters, digits, + * # . _ -"));
       return;
     }
+  if (make_call != NULL && !take_make_call (self, make_call, from, to))
+    {
+      mg_phone_session_reply_error (phone, id, "bad_request",
+                                    _("\"make_call\" names no call an application asked this phone to place to this number"));
+      return;
+    }
   if (mg_extension_number_is_valid (to))
     callee = mg_store_get_extension (self->store, to, NULL);
   if (callee != NULL)
@@ -876,11 +930,12 @@ handle_call (MgCallManager *self, MgPhoneSession *phone, gint64 id, JsonObject *
       return;
     }
 
-  call = new_call (self, route);
+  call = new_call (self, route, make_call);
   set_phone (mg_call_get_leg (call, 0), phone, caller);
   mg_call_get_leg (call, 1)->number = g_strdup (to);
   json_object_set_string_member (reply, "call_id", mg_call_get_id (call));
   mg_phone_session_reply_ok (phone, id, reply);
+  json_object_set_boolean_member (reply, "make_call", make_call != NULL);
   tell_observers (call, 0, "dialing", reply);
 
   if (!start_phone_leg (self, call, 0, NULL, &error))
@@ -1313,7 +1368,7 @@ on_incoming_sip (MgSipAgent *agent, MgSipDialog *dialog, MgCallManager *self)
   if (phone == NULL || !mg_phone_session_is_connected (phone))
     return FALSE; /* 480 */
   extension = mg_store_get_extension (self->store, number, NULL);
-  call = new_call (self, ROUTE_SIP_IN);
+  call = new_call (self, ROUTE_SIP_IN, NULL);
   set_phone (mg_call_get_leg (call, 0), phone, extension);
   sip = mg_call_get_leg (call, 1);
   sip->dialog = g_object_ref (dialog);
@@ -1510,4 +1565,76 @@ mg_call_manager_send_digits (MgCallManager *self, const char *call_id, const cha
     }
   send_digits (call, index, digits);
   return TRUE;
+}
+
+typedef struct
+{
+  MgCallManager *self;
+  char *id;
+} MakeCallTimeout;
+
+static gboolean
+on_make_call_timeout (gpointer data)
+{
+  MakeCallTimeout *timeout = data;
+  MakeCall *make_call = g_hash_table_lookup (timeout->self->make_calls, timeout->id);
+
+  make_call->timeout_id = 0;
+  g_info ("call %s: the phone of %s did not place it", timeout->id, make_call->extension);
+  g_hash_table_remove (timeout->self->make_calls, timeout->id);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+make_call_timeout_free (gpointer data)
+{
+  MakeCallTimeout *timeout = data;
+
+  g_free (timeout->id);
+  g_free (timeout);
+}
+
+/* Click-to-dial: asks the phone of @device to call @to (docs/protocol.md
+ * `make_call`): at once, or (@prompt) once the agent confirms. Returns the
+ * ID the call will have. */
+char *
+mg_call_manager_make_call (MgCallManager *self, const char *device, const char *to,
+                           gboolean prompt, GError **error)
+{
+  MgPhoneSession *phone = mg_phone_hub_lookup (self->hub, device);
+  g_autoptr (JsonObject) event = NULL;
+  MakeCall *make_call;
+  MakeCallTimeout *timeout;
+  char *id;
+
+  if (!is_dialable (to) || g_strcmp0 (to, device) == 0)
+    {
+      g_set_error (error, MG_CALL_ERROR, MG_CALL_ERROR_INVALID, _("%s cannot be called"), to);
+      return NULL;
+    }
+  if (phone == NULL || !mg_phone_session_is_connected (phone))
+    {
+      g_set_error (error, MG_CALL_ERROR, MG_CALL_ERROR_OUT_OF_SERVICE,
+                   _("the phone of %s is not connected"), device);
+      return NULL;
+    }
+  id = new_call_id ();
+  make_call = g_new0 (MakeCall, 1);
+  make_call->extension = g_strdup (device);
+  make_call->to = g_strdup (to);
+  timeout = g_new0 (MakeCallTimeout, 1);
+  timeout->self = self;
+  timeout->id = g_strdup (id);
+  make_call->timeout_id = g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, MAKE_CALL_TIMEOUT_S,
+                                                      on_make_call_timeout, timeout,
+                                                      make_call_timeout_free);
+  g_hash_table_insert (self->make_calls, g_strdup (id), make_call);
+
+  event = json_object_new ();
+  json_object_set_string_member (event, "type", "make_call");
+  json_object_set_string_member (event, "make_call", id);
+  json_object_set_string_member (event, "to", to);
+  json_object_set_boolean_member (event, "prompt", prompt);
+  mg_phone_session_send (phone, event);
+  return id;
 }

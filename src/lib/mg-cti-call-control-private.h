@@ -6,6 +6,9 @@
 
 G_BEGIN_DECLS
 
+void mg_cti_handle_make_call        (MgCtiSession  *self,
+                                     guint          invoke_id,
+                                     MgCstaMessage *msg);
 void mg_cti_handle_answer_call      (MgCtiSession  *self,
                                      guint          invoke_id,
                                      MgCstaMessage *msg);

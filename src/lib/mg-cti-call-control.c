@@ -189,3 +189,49 @@ mg_cti_handle_generate_digits (MgCtiSession *self, guint invoke_id, MgCstaMessag
   events = digits_generated (call_id, device, digits);
   mg_cti_server_deliver (mg_cti_session_get_server (self), device, events);
 }
+
+/* Click-to-dial. The calling device's phone places the call: with
+ * autoOriginate doNotPrompt at once, else once the agent confirms it in the
+ * page. The response names the call's connection at once; the events
+ * follow when the phone places it (ServiceInitiated with cause makeCall). */
+void
+mg_cti_handle_make_call (MgCtiSession *self, guint invoke_id, MgCstaMessage *msg)
+{
+  MgCtiServer *server = mg_cti_session_get_server (self);
+  g_autofree char *calling = mg_csta_dup_text (msg->root, "callingDevice");
+  g_autofree char *called = mg_csta_dup_text (msg->root, "calledDirectoryNumber");
+  g_autofree char *auto_originate = mg_csta_dup_text (msg->root, "autoOriginate");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GString) out = g_string_new (NULL);
+  g_autofree char *call_id = NULL;
+
+  if (calling == NULL || called == NULL)
+    {
+      mg_cti_session_reply_error (self, invoke_id, "operation",
+                                  "atLeastOneConditionalParameterNotProvided");
+      return;
+    }
+  if (!mg_cti_server_device_exists (server, calling))
+    {
+      mg_cti_session_reply_error (self, invoke_id, "operation", "invalidCallingDeviceID");
+      return;
+    }
+  call_id = mg_call_manager_make_call (mg_cti_server_get_call_manager (server), calling, called,
+                                       g_strcmp0 (auto_originate, "doNotPrompt") != 0, &error);
+  if (call_id == NULL)
+    {
+      if (g_error_matches (error, MG_CALL_ERROR, MG_CALL_ERROR_OUT_OF_SERVICE))
+        mg_cti_session_reply_error (self, invoke_id, "systemResourceAvailibility",
+                                    "callingDeviceOutOfService");
+      else
+        mg_cti_session_reply_error (self, invoke_id, "operation", "invalidCalledDeviceID");
+      return;
+    }
+  mg_csta_open (out, "MakeCallResponse", mg_cti_session_get_namespace (self));
+  mg_csta_open (out, "callingDevice", NULL);
+  mg_csta_leaf (out, "callID", call_id);
+  mg_csta_leaf (out, "deviceID", calling);
+  mg_csta_close (out, "callingDevice");
+  mg_csta_close (out, "MakeCallResponse");
+  mg_cti_session_send (self, invoke_id, out->str);
+}

@@ -106,15 +106,16 @@ connection_state_cause (GString *out, const char *state, const char *cause, cons
   linkage (out, call_id);
 }
 
+/* @cause: makeCall when an application asked for the call (MakeCall) */
 static void
-service_initiated_and_originated (GPtrArray *events, const Parties *p)
+service_initiated_and_originated (GPtrArray *events, const Parties *p, const char *cause)
 {
   GString *out = add_event (events, "ServiceInitiatedEvent");
 
   connection (out, "initiatedConnection", p->id, p->self);
   device (out, "initiatingDevice", p->self);
   device (out, "calledDevice", p->far);
-  connection_state_cause (out, "initiated", "newCall", p->id);
+  connection_state_cause (out, "initiated", cause, p->id);
 
   out = add_event (events, "OriginatedEvent");
   connection (out, "originatedConnection", p->id, p->self);
@@ -259,7 +260,11 @@ mg_cti_events_for (MgCall *call, guint leg, guint caller, const char *type, Json
   p.caller = caller == leg ? p.self : p.far;
   p.callee = caller == leg ? p.far : p.self;
   if (g_str_equal (type, "dialing"))
-    service_initiated_and_originated (events, &p);
+    service_initiated_and_originated (
+      events, &p,
+      detail && json_object_get_boolean_member_with_default (detail, "make_call", FALSE)
+        ? "makeCall"
+        : "newCall");
   else if (g_str_equal (type, "ringing") || g_str_equal (type, "progress"))
     delivered (events, &p, FALSE);
   else if (g_str_equal (type, "incoming"))

@@ -490,6 +490,7 @@ static const struct
   { "MonitorStop", mg_cti_handle_monitor_stop },
   { "GetMonitors", mg_cti_handle_get_monitors },
   { "SnapshotDevice", mg_cti_handle_snapshot_device },
+  { "MakeCall", mg_cti_handle_make_call },
   { "AnswerCall", mg_cti_handle_answer_call },
   { "ClearConnection", mg_cti_handle_clear_connection },
   { "ClearCall", mg_cti_handle_clear_call },

@@ -172,6 +172,60 @@ class CtiWithPhones(unittest.TestCase):
                          "remote_hangup")
         self.assert_quiet()
 
+    def make_call(self, auto_originate):
+        reply = self.request("MakeCall", "<callingDevice>1000</callingDevice>"
+                             "<calledDirectoryNumber>2000</calledDirectoryNumber>"
+                             f"<autoOriginate>{auto_originate}</autoOriginate>")
+        self.assertEqual(reply.name, "MakeCallResponse", reply)
+        self.assertEqual(text(reply.root, "callingDevice/deviceID"), "1000")
+        return text(reply.root, "callingDevice/callID")
+
+    def assert_make_call_events(self, call_id):
+        got = self.expect("ServiceInitiatedEvent", "OriginatedEvent", "DeliveredEvent",
+                          "EstablishedEvent", optional=("DeliveredEvent",))
+        initiated = got["ServiceInitiatedEvent"]
+        self.assertEqual(text(initiated.root, "initiatedConnection/callID"), call_id)
+        self.assertEqual(text(initiated.root, "cause"), "makeCall")
+        self.assertEqual(text(got["EstablishedEvent"].root, "answeringDevice/deviceIdentifier"), "2000")
+        self.page.wait_event("accepted", 5, call_id=call_id)
+        self.assertTrue(self.bob.wait_event("CALL_ESTABLISHED", 5), self.bob.event_types())
+        self.assertTrue(self.page.hears(call_id, FAR_HZ), "the page does not hear the far phone")
+        self.request("ClearConnection", connection("connectionToBeCleared", call_id, "1000"))
+        self.expect("ConnectionClearedEvent")
+        self.assertTrue(self.bob.wait_event("CALL_CLOSED", 2), self.bob.event_types())
+
+    def test_make_call_without_prompt_the_page_calls_at_once(self):
+        call_id = self.make_call("doNotPrompt")
+        self.assert_make_call_events(call_id)
+
+    def test_make_call_with_prompt_waits_for_the_agent(self):
+        call_id = self.make_call("prompt")
+        asked = self.page.wait_event("makecall", 5, phone="a")
+        self.assertEqual((asked["detail"]["to"], asked["detail"]["prompt"]), ("2000", True))
+        self.assert_quiet(1.0)  # nothing happens until the agent confirms
+        # the agent presses Call: the page places that very call
+        placed = self.page.ok("dial", "a", "2000", asked["detail"]["makeCall"])
+        self.assertEqual(placed["call_id"], call_id)
+        self.assert_make_call_events(call_id)
+
+    def test_make_call_errors(self):
+        for body, category, value in (
+                ("<callingDevice>1001</callingDevice><calledDirectoryNumber>2000</calledDirectoryNumber>",
+                 "systemResourceAvailibility", "callingDeviceOutOfService"),
+                ("<callingDevice>4242</callingDevice><calledDirectoryNumber>2000</calledDirectoryNumber>",
+                 "operation", "invalidCallingDeviceID"),
+                ("<callingDevice>1000</callingDevice><calledDirectoryNumber>no way</calledDirectoryNumber>",
+                 "operation", "invalidCalledDeviceID"),
+                ("<callingDevice>1000</callingDevice>", "operation",
+                 "atLeastOneConditionalParameterNotProvided")):
+            with self.subTest(body=body):
+                reply = self.request("MakeCall", body)
+                self.assertEqual(text(reply.root, category), value, reply)
+        # a forged make_call ID is refused by the phone protocol
+        placed = self.page.mgt("dial", "a", "2000", "c-forged")
+        self.assertEqual(placed.get("error", {}).get("code"), "bad_request", placed)
+        self.assert_quiet()
+
     def test_call_to_an_unknown_number_fails(self):
         call_id = self.page.ok("dial", "a", "2999")["call_id"]
         got = self.expect("ServiceInitiatedEvent", "OriginatedEvent", "FailedEvent",

@@ -14,7 +14,7 @@
 // window.mgt (all methods return JSON-safe values; errors come back as
 // {error: {code, message}} instead of throwing, so tests can assert on them):
 //   login(name, {token} | {extension, password})  -> the `registered` message
-//   dial(name, number) -> {call_id};  accept/decline/hangup/hold/unhold(callId)
+//   dial(name, number, makeCall?) -> {call_id};  accept/decline/hangup/hold/unhold(callId)
 //   sendDtmf(callId, digits, method)  -> the way used ('rfc4733' | 'request')
 //   waitFor({phone, call_id, type}, ms) -> the first matching logged event
 //   events({...}) -> every matching logged event, in order
@@ -114,7 +114,7 @@ window.mgt = {
     // fake microphone, and the tone checks measure what the server relays
     const phone = new MediagatePhone({ keepAlive: 0, audioProcessing: false });
     phones.set(name, phone);
-    for (const type of ['statechange', 'disconnected', 'error', 'resumed'])
+    for (const type of ['statechange', 'disconnected', 'error', 'resumed', 'makecall'])
       phone.addEventListener(type, (ev) => record(name, null, type, ev.detail));
     phone.addEventListener('call', (ev) => track(name, ev.detail.call));
     phone.addEventListener('incoming', (ev) => {
@@ -132,9 +132,9 @@ window.mgt = {
     return null;
   },
 
-  async dial (name, number) {
+  async dial (name, number, makeCall = null) {
     try {
-      const call = await phones.get(name).call(number);
+      const call = await phones.get(name).call(number, { makeCall });
       track(name, call);
       return { call_id: call.id };
     } catch (err) {
