@@ -60,7 +60,7 @@ static const char *const video_codecs[] = { "VP8", "VP9", "H264", NULL };
 static const char *const sip_transports[] = { "udp", "tcp", "tls", NULL };
 static const char *const log_modules[] = { "server", "store", "http", "admin", "auth", "tls",
                                            "config", "sip", "media", "cti", "call", "phone",
-                                           "webrtc", "extensions", "log", NULL };
+                                           "webrtc", "extensions", "log", "clientlog", NULL };
 static const char *const log_levels[] = { "error", "warning", "message", "info", "debug", NULL };
 
 static const KeySpec turn_keys[] = {
@@ -99,11 +99,23 @@ static const KeySpec diagnostics_keys[] = {
     "\"admin\":\"message\",\"auth\":\"message\",\"tls\":\"message\","
     "\"config\":\"message\",\"sip\":\"message\",\"media\":\"message\","
     "\"cti\":\"message\",\"call\":\"message\",\"phone\":\"message\","
-    "\"webrtc\":\"message\",\"extensions\":\"message\",\"log\":\"message\"}",
+    "\"webrtc\":\"message\",\"extensions\":\"message\",\"log\":\"message\","
+    "\"clientlog\":\"message\"}",
     log_modules },
   { "log_file_size", KEY_INT, 64 * 1024, G_GINT64_CONSTANT (1) << 30, "10485760" },
   { "log_file_count", KEY_INT, 1, 1000, "10" },
   { "log_retention_days", KEY_INT, 1, 3650, "14" },
+};
+
+/* The client logger (docs/client-log.md); its listener address and port are
+ * in the configuration file. */
+static const KeySpec client_logger_keys[] = {
+  { "load_balancers", KEY_LIST, 0, MAX_LIST_ITEMS, "[]", NULL, mg_settings_check_network },
+  { "idle_timeout", KEY_INT, 5, 3600, "120" },
+  { "max_file_size", KEY_INT, 4096, G_GINT64_CONSTANT (1) << 30, "10485760" },
+  { "max_files", KEY_INT, 1, 1000, "10" },
+  { "retention_days", KEY_INT, 1, 3650, "7" },
+  { "max_lines_per_second", KEY_INT, 1, 1000, "20" },
 };
 
 static gboolean check_sip (JsonObject *merged, GError **error);
@@ -114,9 +126,11 @@ static const SectionSpec sections[] = {
   { "media", media_keys, G_N_ELEMENTS (media_keys) },
   { "sip", sip_keys, G_N_ELEMENTS (sip_keys), check_sip },
   { "diagnostics", diagnostics_keys, G_N_ELEMENTS (diagnostics_keys) },
+  { "client_logger", client_logger_keys, G_N_ELEMENTS (client_logger_keys) },
 };
 
-static const char *const section_names[] = { "turn", "media", "sip", "diagnostics", NULL };
+static const char *const section_names[] = { "turn", "media", "sip", "diagnostics",
+                                             "client_logger", NULL };
 
 G_DEFINE_QUARK (mg-settings-error-quark, mg_settings_error)
 

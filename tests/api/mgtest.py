@@ -36,7 +36,8 @@ def free_port(ip="127.0.0.1"):
         return port
 
 
-READY = re.compile(r"ready: client https port (\d+), admin https port (\d+)")
+READY = re.compile(r"ready: client https port (\d+), admin https port (\d+)"
+                   r"(?:, client logger https port (\d+))?")
 
 
 class Response:
@@ -81,6 +82,8 @@ class Daemon:
                 "[client-listener]\naddress=127.0.0.1\nport=0\n"
                 "[admin-listener]\naddress=127.0.0.1\nport=0\n"
                 f"[sip]\naddress=127.0.0.1\nport={self.sip_port}\n"
+                + ("" if "[client-logger]" in self.extra_config
+                   else "[client-logger]\naddress=127.0.0.1\nport=0\n")
                 + self.extra_config
             )
 
@@ -101,6 +104,7 @@ class Daemon:
                 m = READY.search(line)
                 if m:
                     self.client_port, self.admin_port = int(m.group(1)), int(m.group(2))
+                    self.client_logger_port = int(m.group(3) or 0)
                     ready.set()
         threading.Thread(target=pump, daemon=True).start()
         if not ready.wait(timeout):
