@@ -2,6 +2,7 @@
 phone's log lines into clients/DATE/EXT.log; the admin API lists, downloads
 and deletes them; the source policy allows one connection per address."""
 import base64
+import json
 import os
 import time
 import unittest
@@ -278,6 +279,66 @@ class ClientLog(unittest.TestCase):
         self.assertEqual(self.d.admin("DELETE", "/cms/api/v1/client-logs/2030-01-02").status, 204)
         self.assertFalse(os.path.exists(old))
         self.assertEqual(self.d.admin("DELETE", "/cms/api/v1/client-logs/2030-01-02").status, 404)
+
+
+class DiagnosticsBundle(unittest.TestCase):
+    TURN_SECRET = "turn-secret-for-the-bundle-test"
+
+    def test_bundle_has_everything_and_no_secrets(self):
+        import io
+        import tarfile
+        with Daemon() as d:
+            r = d.admin("POST", "/cms/api/v1/extensions", {
+                "from": "1000", "digest": {"username": "1000", "password": PASSWORD}})
+            self.assertEqual(r.status, 201, r)
+            r = d.admin("PATCH", "/cms/api/v1/turn", {"shared_secret": self.TURN_SECRET})
+            self.assertEqual(r.status, 200, r)
+            r = d.admin("POST", "/cms/api/v1/clients", {"client_id": "crm", "client_secret": SECRET})
+            self.assertEqual(r.status, 201, r)
+            phone = WsPhone(d.client_port).connect()
+            phone.send({"type": "login", "extension": "1000", "password": PASSWORD})
+            token = phone.wait("registered")["client_log"]["token"]
+            log = WsPhone(d.client_logger_port, path="/clientlog").connect()
+            log.send({"type": "auth", "token": token})
+            log.wait("ready")
+            log.send("a line for the bundle")
+            day = time.strftime("%Y-%m-%d")
+            path = os.path.join(d.log_dir, "clients", day, "1000.log")
+            self.assertTrue(wait_for(lambda: os.path.exists(path), 5))
+            _, admin_password = d.initial_admin()
+            # big enough to take many chunks: the bundle is streamed
+            big = os.urandom(3 * 1024 * 1024)
+            with open(os.path.join(d.log_dir, "mediagated-2000-01-01.1.log"), "wb") as f:
+                f.write(big)
+
+            self.assertEqual(d.admin("GET", "/cms/api/v1/diagnostics/bundle", auth=None).status, 401)
+            r = d.admin("GET", "/cms/api/v1/diagnostics/bundle")
+            self.assertEqual(r.status, 200, r)
+            self.assertEqual(r.headers["Content-Type"], "application/gzip")
+            self.assertIn(".tar.gz", r.headers["Content-Disposition"])
+            with tarfile.open(fileobj=io.BytesIO(r.raw), mode="r:gz") as tar:
+                members = {m.name: tar.extractfile(m).read() for m in tar.getmembers()}
+            root = "mediagate-diagnostics/"
+            for name in ("version.txt", "config/mediagate.conf", "config/settings.json",
+                         "calls.json", f"logs/clients/{day}/1000.log"):
+                self.assertIn(root + name, members)
+            self.assertTrue(any(n.startswith(root + "logs/server/mediagated-") for n in members),
+                            list(members))
+            self.assertIn(b"a line for the bundle", members[f"{root}logs/clients/{day}/1000.log"])
+            self.assertEqual(members[root + "logs/server/mediagated-2000-01-01.1.log"], big)
+            self.assertIn(b"mediagate ", members[root + "version.txt"])
+            self.assertIn(b"[client-logger]", members[root + "config/mediagate.conf"])
+            settings = json.loads(members[root + "config/settings.json"])
+            self.assertTrue(settings["turn"]["shared_secret_set"])
+            self.assertIn("client_logger", settings)
+            del members[root + "logs/server/mediagated-2000-01-01.1.log"]
+            everything = b"".join(members.values())
+            for secret in (PASSWORD, SECRET, self.TURN_SECRET, admin_password, token):
+                self.assertNotIn(secret.encode(), everything, secret)
+            for name in members:
+                self.assertFalse(name.endswith((".db", ".pem", "initial-admin-password")), name)
+            log.close()
+            phone.close()
 
 
 class ClientLogConfig(unittest.TestCase):
