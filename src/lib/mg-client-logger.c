@@ -15,6 +15,7 @@
 #include "mg-rate-limiter-private.h"
 #include "mg-settings.h"
 #include "mg-source-policy-private.h"
+#include "mg-websocket-private.h"
 
 /* MgClientLogger: the client logger listener's WebSocket endpoint.
  *
@@ -173,35 +174,13 @@ mg_client_logger_new (MgStore *store, MgTokenSigner *signer, const char *log_dir
 
 /* -- one connection ------------------------------------------------------------ */
 
-static void
-on_closing_done (SoupWebsocketConnection *connection, gpointer user_data)
-{
-  g_signal_handlers_disconnect_by_func (connection, on_closing_done, user_data);
-  g_object_unref (connection);
-}
-
-/* Says why with an error frame, then closes with @close_code; the connection
- * is kept until its close handshake ends. */
+/* Says why with an error frame, then closes with @close_code. */
 static void
 refuse (LogConnection *lc, const char *code, gushort close_code, const char *message)
 {
-  SoupWebsocketConnection *connection = lc->connection;
-  g_autoptr (JsonObject) error = json_object_new ();
-  g_autoptr (JsonNode) node = json_node_new (JSON_NODE_OBJECT);
-  g_autofree char *text = NULL;
-
-  json_object_set_string_member (error, "type", "error");
-  json_object_set_string_member (error, "code", code);
-  json_object_set_string_member (error, "message", message);
-  json_node_set_object (node, error);
-  text = json_to_string (node, FALSE);
   g_info ("client log from %s (%s): %s", mg_source_slot_get_client (lc->slot),
           lc->extension ? lc->extension : "not logged in", code);
-  if (soup_websocket_connection_get_state (connection) != SOUP_WEBSOCKET_STATE_OPEN)
-    return;
-  g_signal_connect (g_object_ref (connection), "closed", G_CALLBACK (on_closing_done), NULL);
-  soup_websocket_connection_send_text (connection, text);
-  soup_websocket_connection_close (connection, close_code, code);
+  mg_websocket_send_error_and_close (lc->connection, code, close_code, message);
 }
 
 static void

@@ -163,6 +163,18 @@ class Daemon:
         self.token = r.json["token"]
         return self.token
 
+    def app_access_token(self, client_id, client_secret):
+        """An app server's access token: creates the client, then /oauth/token."""
+        r = self.admin("POST", "/cms/api/v1/clients",
+                       {"client_id": client_id, "client_secret": client_secret})
+        assert r.status == 201, r
+        basic = base64.b64encode(f"{client_id}:{client_secret}".encode()).decode()
+        r = self.client("POST", "/oauth/token", "grant_type=client_credentials",
+                        content_type="application/x-www-form-urlencoded",
+                        headers={"Authorization": "Basic " + basic})
+        assert r.status == 200, r
+        return r.json["access_token"]
+
     # -- requests -----------------------------------------------------------
 
     def request(self, port, method, path, body=None, headers=None, auth="token",

@@ -1,7 +1,6 @@
 """The client logger (docs/client-log.md): wss://…/clientlog takes a
 phone's log lines into clients/DATE/EXT.log; the admin API lists, downloads
 and deletes them; the source policy allows one connection per address."""
-import base64
 import json
 import os
 import time
@@ -26,14 +25,7 @@ class ClientLog(unittest.TestCase):
             r = d.admin("POST", "/cms/api/v1/extensions", {
                 "from": number, "digest": {"username": number, "password": PASSWORD}})
             assert r.status == 201, r
-        r = d.admin("POST", "/cms/api/v1/clients", {"client_id": "crm", "client_secret": SECRET})
-        assert r.status == 201, r
-        basic = base64.b64encode(f"crm:{SECRET}".encode()).decode()
-        r = d.client("POST", "/oauth/token", "grant_type=client_credentials",
-                     content_type="application/x-www-form-urlencoded",
-                     headers={"Authorization": "Basic " + basic})
-        assert r.status == 200, r
-        cls.access = r.json["access_token"]
+        cls.access = d.app_access_token("crm", SECRET)
 
     @classmethod
     def tearDownClass(cls):
@@ -97,8 +89,8 @@ class ClientLog(unittest.TestCase):
         text = self.read("1000.log")
         self.assertNotIn(token, text)
         self.assertIn("mg1.[redacted]", text)
-        self.assertRegex(text.splitlines()[0],
-                         r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} first line from the page$")
+        self.assertRegex(text,
+                         r"(?m)^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} first line from the page$")
         self.assertEqual(self.read("1003.log"), "")
 
     def test_embedded_login_gets_a_log_token(self):
@@ -183,6 +175,19 @@ class ClientLog(unittest.TestCase):
         self.assertIn("burst 0", text)
         self.assertNotIn("burst 29", text)
         self.assertRegex(text, r"\[mediagate\] \d+ lines dropped")
+
+    def test_idle_connection_is_closed(self):
+        r = self.d.admin("PATCH", "/cms/api/v1/client_logger", {"idle_timeout": 5})
+        self.assertEqual(r.status, 200, r)
+        s = self.logger()
+        s.send("then silence")
+        start = time.monotonic()
+        self.assertIsNotNone(s.wait_closed(12))
+        self.assertGreaterEqual(time.monotonic() - start, 4)
+        # its address is free again
+        again = self.logger()
+        again.send("back after the idle close")
+        self.wait_line("1000.log", "back after the idle close")
 
     # -- source policy ------------------------------------------------------
 

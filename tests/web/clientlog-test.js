@@ -2,46 +2,9 @@
 // logger of harness.mjs: opt-in, the log token or the session token, clean
 // lines, a queue while offline, off again. POSTs its steps to /result.
 import { MediagatePhone } from '/webkit/mediagate-phone.js';
+import { assert, ctl, openCtl, report, step } from './page-kit.js';
 
 const WS_URL = `ws://${location.host}/webkit/ws`;
-const results = [];
-let ctlSocket;
-let ctlSeq = 0;
-const ctlWaiters = new Map();
-
-function ctl (cmd) {
-  const seq = ++ctlSeq;
-  return new Promise((resolve) => {
-    ctlWaiters.set(seq, resolve);
-    ctlSocket.send(JSON.stringify({ seq, ...cmd }));
-  });
-}
-
-function openCtl () {
-  return new Promise((resolve, reject) => {
-    ctlSocket = new WebSocket(`ws://${location.host}/ctl`);
-    ctlSocket.onopen = resolve;
-    ctlSocket.onerror = reject;
-    ctlSocket.onmessage = (ev) => {
-      const r = JSON.parse(ev.data);
-      ctlWaiters.get(r.seq)(r);
-      ctlWaiters.delete(r.seq);
-    };
-  });
-}
-
-function assert (cond, what) {
-  if (!cond) throw new Error('assertion failed: ' + what);
-}
-
-async function step (name, fn) {
-  try {
-    await fn();
-    results.push({ name, ok: true });
-  } catch (err) {
-    results.push({ name, ok: false, error: String(err && err.stack || err) });
-  }
-}
 
 async function entries () {
   return (await ctl({ op: 'clientlog' })).entries;
@@ -117,5 +80,4 @@ async function run () {
   });
 }
 
-run().catch((err) => results.push({ name: 'harness', ok: false, error: String(err && err.stack || err) }))
-  .finally(() => fetch('/result', { method: 'POST', body: JSON.stringify({ results }) }));
+report(run);
