@@ -29,6 +29,5 @@ void              mg_client_logger_attach       (MgClientLogger *self,
 void              mg_client_logger_serve_phones (MgClientLogger *self,
                                                  MgPhoneHub     *hub);
 MgClientLogStore *mg_client_logger_get_files    (MgClientLogger *self);
-guint             mg_client_logger_count        (MgClientLogger *self);
 
 G_END_DECLS

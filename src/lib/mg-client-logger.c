@@ -204,14 +204,21 @@ static char *
 verify_token (MgClientLogger *self, const char *token, GError **error)
 {
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  g_autofree char *number =
-    mg_token_signer_verify (self->signer, token, "clientlog", now, NULL, NULL);
+  g_autoptr (GError) local_error = NULL;
+  g_autofree char *number = NULL;
   g_autoptr (MgExtension) extension = NULL;
 
+  number = mg_token_signer_verify (self->signer, token, "session", now, NULL, &local_error);
+  if (number == NULL && g_error_matches (local_error, MG_TOKEN_ERROR, MG_TOKEN_ERROR_KIND))
+    {
+      g_clear_error (&local_error);
+      number = mg_token_signer_verify (self->signer, token, "clientlog", now, NULL, &local_error);
+    }
   if (number == NULL)
-    number = mg_token_signer_verify (self->signer, token, "session", now, NULL, error);
-  if (number == NULL)
-    return NULL;
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
   if (!mg_extension_number_is_valid (number)
       || (extension = mg_store_get_extension (self->store, number, NULL)) == NULL)
     {
@@ -469,10 +476,4 @@ MgClientLogStore *
 mg_client_logger_get_files (MgClientLogger *self)
 {
   return self->files;
-}
-
-guint
-mg_client_logger_count (MgClientLogger *self)
-{
-  return g_hash_table_size (self->connections);
 }
