@@ -25,6 +25,9 @@ port=${MG_CLIENT_PORT:-7443}
 [admin-listener]
 address=127.0.0.1
 port=${MG_ADMIN_PORT:-7444}
+[client-logger]
+address=0.0.0.0
+port=${MG_CLIENTLOG_PORT:-9090}
 CONF
 fi
 

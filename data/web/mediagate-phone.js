@@ -1,8 +1,13 @@
 // mediagate-phone.js: browser phone library for Mediagate (docs/web-client.md).
-// An ES module with no dependencies and no build step. It speaks the JSON
+// An ES module with no third-party dependencies and no build step (the opt-in
+// client logger is its sibling mediagate-clientlog.js). It speaks the JSON
 // protocol of docs/protocol.md over one WebSocket and runs one
 // RTCPeerConnection per call. Mediagate is always the SDP offerer; this side
 // only answers.
+
+import { MediagateClientLogger } from './mediagate-clientlog.js';
+
+export { MediagateClientLogger };
 
 const RESUME_DELAYS_MS = [250, 500, 1000, 2000];
 // Close codes the server uses to refuse a phone: never retried.
@@ -165,6 +170,7 @@ export class MediagateCall extends EventTarget {
   _setState (state) {
     if (this.state === state) return;
     this.state = state;
+    this._phone.log('info', `[call ${this.id}] ${this.direction} ${state}`);
     emit(this, 'statechange', { state });
   }
 
@@ -292,6 +298,7 @@ export class MediagateCall extends EventTarget {
   _end (info) {
     if (!this.active) return;
     this.endInfo = info;
+    this._phone.log('info', `[call ${this.id}] ended: ${info.cause}`);
     this.held = false;
     this.state = 'ended';
     if (this.pc) {
@@ -336,6 +343,30 @@ export class MediagatePhone extends EventTarget {
     this._keepAliveTimer = null;
     this._closing = false;
     this._epoch = 0; // bumped by connect() and disconnect(): stale resume loops stop
+    this._clientLog = null; // where and how to send log lines, from `registered`
+    this.clientLogger = null;
+  }
+
+  /**
+   * Turns on the client logger (opt-in; docs/client-log.md): the library's
+   * own events and whatever the page passes to `log()` go to the server.
+   * Options: `url` (default: the phone socket's host, the port the server
+   * announces, `/clientlog`), `maxQueue` (lines kept while offline).
+   */
+  enableClientLog (options = {}) {
+    if (!this.clientLogger) this.clientLogger = new MediagateClientLogger(this, options);
+    return this.clientLogger;
+  }
+
+  /** Turns the client logger off. */
+  disableClientLog () {
+    if (this.clientLogger) this.clientLogger.close();
+    this.clientLogger = null;
+  }
+
+  /** Logs a line through the client logger, when it is on. */
+  log (level, ...parts) {
+    if (this.clientLogger) this.clientLogger.log(level, ...parts);
   }
 
   /**
@@ -455,7 +486,9 @@ export class MediagatePhone extends EventTarget {
   _setState (state, detail = {}) {
     if (this.state === state) return;
     this.state = state;
+    this.log('info', `[phone] ${state}${detail.error ? ` (${detail.error.code})` : ''}`);
     emit(this, 'statechange', { state, ...detail });
+    if (this.clientLogger) this.clientLogger._onPhoneState();
   }
 
   // Opens a socket, authenticates, resolves with `registered` and the socket.
@@ -517,6 +550,7 @@ export class MediagatePhone extends EventTarget {
     this.displayName = reg.display_name || null;
     this.iceServers = Array.isArray(reg.ice_servers) ? reg.ice_servers : [];
     if (typeof reg.grace_period === 'number') this.gracePeriod = reg.grace_period;
+    this._clientLog = reg.client_log && typeof reg.client_log === 'object' ? reg.client_log : null;
     this._startKeepAlive();
     this._setState('connected', { registered: reg });
   }
@@ -645,6 +679,7 @@ export class MediagatePhone extends EventTarget {
       return;
     }
     if (msg.type === 'error') {
+      this.log('warn', `[phone] server error ${msg.code}`);
       emit(this, 'error', { error: toError(msg, 'failed') });
       return;
     }

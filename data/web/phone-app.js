@@ -38,6 +38,11 @@ export const STRINGS = {
   device_default: 'System default',
   device_unnamed: 'Device {n}',
   speaker_unsupported: 'This browser cannot choose the speaker; the system default is used.',
+  settings_heading: 'Settings',
+  client_log_label: 'Send diagnostic logs to the server',
+  client_log_hint: 'Helps support find problems. Sends what the phone does (never your password); off by default.',
+  announce_client_log_on: 'Diagnostic logs are sent to the server.',
+  announce_client_log_off: 'Diagnostic logs are no longer sent.',
   party_unknown: 'Unknown caller',
   party: '{name} ({number})',
   call_incoming: 'Incoming call',
@@ -116,7 +121,7 @@ export function causeText (cause) {
 
 const $ = (id) => document.getElementById(id);
 const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
-const STORE = { mic: 'mediagate.microphone', speaker: 'mediagate.speaker' };
+const STORE = { mic: 'mediagate.microphone', speaker: 'mediagate.speaker', clientLog: 'mediagate.clientLog' };
 
 function meta (name) {
   const el = document.querySelector(`meta[name="${name}"]`);
@@ -214,6 +219,9 @@ class PhoneApp {
     $('logout').addEventListener('click', () => this.logout());
     $('microphone').addEventListener('change', (ev) => this.chooseMicrophone(ev.target.value));
     $('speaker').addEventListener('change', (ev) => this.chooseSpeaker(ev.target.value));
+    $('client-log').checked = localStorage.getItem(STORE.clientLog) === 'on';
+    if ($('client-log').checked) this.phone.enableClientLog();
+    $('client-log').addEventListener('change', (ev) => this.setClientLog(ev.target.checked));
     if (!MediagatePhone.canSelectSpeaker) {
       $('speaker').disabled = true;
       $('speaker-note').hidden = false;
@@ -591,6 +599,18 @@ class PhoneApp {
     } catch (err) {
       this.showError(err);
     }
+  }
+
+  // Opt-in: the phone's log lines go to the server's client logger.
+  setClientLog (on) {
+    if (on) {
+      this.phone.enableClientLog();
+      this.phone.log('info', `[page] client logging on (${navigator.userAgent})`);
+    } else {
+      this.phone.disableClientLog();
+    }
+    localStorage.setItem(STORE.clientLog, on ? 'on' : 'off');
+    this.announce(t(on ? 'announce_client_log_on' : 'announce_client_log_off'));
   }
 
   resumeAudio () {

@@ -153,9 +153,11 @@ run_server (MgConfig *config)
   g_unix_signal_add (SIGTERM, on_quit_signal, loop);
   notify ("READY=1");
   start_watchdog ();
-  g_message ("mediagated %s ready: client https port %u, admin https port %u, cti wss port %u",
+  g_message ("mediagated %s ready: client https port %u, admin https port %u, cti wss port %u, "
+             "client logger https port %u",
              mg_get_version (), mg_server_get_client_port (server),
-             mg_server_get_admin_port (server), mg_server_get_cti_port (server));
+             mg_server_get_admin_port (server), mg_server_get_cti_port (server),
+             mg_server_get_client_logger_port (server));
 
   g_main_loop_run (loop);
   mg_server_stop (server);

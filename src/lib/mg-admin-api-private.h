@@ -34,5 +34,9 @@ void        mg_admin_api_add_client_routes  (MgAdminApi *self,
                                              MgRouter   *router);
 void        mg_admin_api_add_destination_routes (MgAdminApi *self,
                                                  MgRouter   *router);
+void        mg_admin_api_add_client_log_routes (MgAdminApi *self,
+                                                MgRouter   *router);
+void        mg_admin_api_add_diagnostics_routes (MgAdminApi *self,
+                                                 MgRouter   *router);
 
 G_END_DECLS

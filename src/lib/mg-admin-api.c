@@ -309,6 +309,8 @@ mg_admin_api_new (MgServer *server, MgStore *store, MgTokenSigner *signer)
   mg_admin_api_add_settings_routes (self, self->router);
   mg_admin_api_add_client_routes (self, self->router);
   mg_admin_api_add_destination_routes (self, self->router);
+  mg_admin_api_add_client_log_routes (self, self->router);
+  mg_admin_api_add_diagnostics_routes (self, self->router);
   return self;
 }
 

@@ -53,6 +53,9 @@ struct _MgConfig
   guint admin_port;
   char *cti_address;
   guint cti_port;
+  gboolean client_logger_enabled;
+  char *client_logger_address;
+  guint client_logger_port;
   guint max_connections_per_source;
   guint idle_timeout;
   guint max_body_size;
@@ -90,6 +93,9 @@ static const KeySpec key_specs[] = {
   { "admin-listener", "port", KEY_PORT, "7444", FIELD (admin_port) },
   { "cti-listener", "address", KEY_ADDRESS, "0.0.0.0", FIELD (cti_address) },
   { "cti-listener", "port", KEY_PORT, "8090", FIELD (cti_port) },
+  { "client-logger", "enabled", KEY_BOOL, "true", FIELD (client_logger_enabled) },
+  { "client-logger", "address", KEY_ADDRESS, "0.0.0.0", FIELD (client_logger_address) },
+  { "client-logger", "port", KEY_PORT, "9090", FIELD (client_logger_port) },
   { "sip", "address", KEY_ADDRESS, "0.0.0.0", FIELD (sip_address) },
   { "sip", "port", KEY_UINT, "5060", FIELD (sip_port), 1, 65535 },
   { "media", "address", KEY_HOST, "", FIELD (media_address) },
@@ -542,6 +548,27 @@ UINT_GETTER (guint, cti_port, cti_port)
  * Returns: whether the admin API and UI are also served on the client listener
  */
 UINT_GETTER (gboolean, admin_on_client, admin_on_client)
+/**
+ * mg_config_get_client_logger_enabled:
+ * @self: a config
+ *
+ * Returns: whether the client logger listener runs
+ */
+UINT_GETTER (gboolean, client_logger_enabled, client_logger_enabled)
+/**
+ * mg_config_get_client_logger_address:
+ * @self: a config
+ *
+ * Returns: the address the client logger listener binds to
+ */
+STRING_GETTER (client_logger_address, client_logger_address, "")
+/**
+ * mg_config_get_client_logger_port:
+ * @self: a config
+ *
+ * Returns: the client logger listener's TCP port (0: any free port)
+ */
+UINT_GETTER (guint, client_logger_port, client_logger_port)
 /**
  * mg_config_get_max_connections_per_source:
  * @self: a config

@@ -2,10 +2,12 @@
 #pragma once
 
 #include "mg-call-manager-private.h"
+#include "mg-client-logger-private.h"
 #include "mg-server.h"
 
 G_BEGIN_DECLS
 
-MgCallManager *mg_server_get_call_manager (MgServer *self);
+MgCallManager  *mg_server_get_call_manager  (MgServer *self);
+MgClientLogger *mg_server_get_client_logger (MgServer *self);
 
 G_END_DECLS

@@ -13,6 +13,7 @@
 #include "mg-admin-api-private.h"
 #include "mg-certificate.h"
 #include "mg-client-api-private.h"
+#include "mg-client-logger-private.h"
 #include "mg-crypto-private.h"
 #include "mg-cti-server-private.h"
 #include "mg-http-listener.h"
@@ -50,6 +51,8 @@ struct _MgServer
   MgHttpListener *client;
   MgHttpListener *admin;
   MgHttpListener *cti;
+  MgHttpListener *client_logger_listener;
+  MgClientLogger *client_logger;
   MgAdminApi *admin_api;
   MgClientApi *client_api;
   char *initial_password_file;
@@ -84,6 +87,8 @@ mg_server_dispose (GObject *object)
   g_clear_object (&self->admin);
   g_clear_object (&self->cti_server);
   g_clear_object (&self->cti);
+  g_clear_object (&self->client_logger);
+  g_clear_object (&self->client_logger_listener);
   g_clear_object (&self->certificate);
   g_clear_object (&self->signer);
   g_clear_object (&self->store);
@@ -337,6 +342,26 @@ start_listener (MgServer *self, const char *name, const char *address, guint por
   return g_steal_pointer (&listener);
 }
 
+/* The files and their retention always; the listener when enabled. */
+static gboolean
+start_client_logger (MgServer *self, GError **error)
+{
+  self->client_logger = mg_client_logger_new (self->store, self->signer,
+                                              mg_config_get_log_dir (self->config));
+  if (!mg_config_get_client_logger_enabled (self->config))
+    return TRUE;
+  self->client_logger_listener =
+    start_listener (self, "client-logger", mg_config_get_client_logger_address (self->config),
+                    mg_config_get_client_logger_port (self->config), error);
+  if (self->client_logger_listener == NULL)
+    return FALSE;
+  mg_client_logger_attach (self->client_logger, self->client_logger_listener,
+                           mg_config_get_max_connections_per_source (self->config),
+                           mg_config_get_max_body_size (self->config));
+  mg_client_logger_serve_phones (self->client_logger, self->phone_hub);
+  return TRUE;
+}
+
 static gboolean
 start_listeners (MgServer *self, GError **error)
 {
@@ -371,7 +396,7 @@ start_listeners (MgServer *self, GError **error)
   self->cti_server = mg_cti_server_new (self->store, self->signer);
   mg_cti_server_set_call_manager (self->cti_server, self->call_manager);
   mg_cti_server_attach (self->cti_server, self->cti);
-  return TRUE;
+  return start_client_logger (self, error);
 }
 
 /* The first start takes the SIP port from the config file; from then on the
@@ -497,6 +522,8 @@ mg_server_stop (MgServer *self)
     mg_http_listener_stop (self->admin);
   if (self->cti != NULL)
     mg_http_listener_stop (self->cti);
+  if (self->client_logger_listener != NULL)
+    mg_http_listener_stop (self->client_logger_listener);
   if (self->call_manager != NULL)
     mg_call_manager_end_all (self->call_manager);
   if (self->sip_agent != NULL)
@@ -569,6 +596,20 @@ mg_server_get_cti_port (MgServer *self)
 }
 
 /**
+ * mg_server_get_client_logger_port:
+ * @self: a server
+ *
+ * Returns: the client logger listener's port, once started; 0 when it is disabled
+ */
+guint
+mg_server_get_client_logger_port (MgServer *self)
+{
+  g_return_val_if_fail (MG_IS_SERVER (self), 0);
+  return self->client_logger_listener ? mg_http_listener_get_port (self->client_logger_listener)
+                                      : 0;
+}
+
+/**
  * mg_server_get_uptime:
  * @self: a server
  *
@@ -615,7 +656,7 @@ mg_server_get_certificate (MgServer *self)
  * @self: a server
  * @certificate: a certificate with its private key
  *
- * Makes both listeners present @certificate to new connections, without a
+ * Makes every listener present @certificate to new connections, without a
  * restart.
  */
 void
@@ -629,6 +670,8 @@ mg_server_set_certificate (MgServer *self, GTlsCertificate *certificate)
     mg_http_listener_set_certificate (self->client, certificate);
   if (self->admin)
     mg_http_listener_set_certificate (self->admin, certificate);
+  if (self->client_logger_listener)
+    mg_http_listener_set_certificate (self->client_logger_listener, certificate);
 }
 
 /**
@@ -686,6 +729,18 @@ mg_server_get_phone_hub (MgServer *self)
 {
   g_return_val_if_fail (MG_IS_SERVER (self), NULL);
   return self->phone_hub;
+}
+
+/**
+ * mg_server_get_client_logger: (skip)
+ * @self: a server
+ *
+ * Returns: (transfer none) (nullable): the client logger, once started
+ */
+MgClientLogger *
+mg_server_get_client_logger (MgServer *self)
+{
+  return self->client_logger;
 }
 
 /**

@@ -10,6 +10,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "mg-settings-checks-private.h"
+#include "mg-source-policy-private.h"
 
 /* Each check returns TRUE, or FALSE with *reason set to a sentence a user can
  * act on (without the key name, which the caller adds). */
@@ -53,6 +54,17 @@ mg_settings_check_ip (const char *value, char **reason)
 
   if (address == NULL)
     return fail (reason, _("must be an IPv4 or IPv6 address"));
+  return TRUE;
+}
+
+/* An address or a CIDR network, as MgSourcePolicy takes them. */
+gboolean
+mg_settings_check_network (const char *value, char **reason)
+{
+  g_autoptr (GInetAddressMask) mask = mg_source_policy_parse_network (value, NULL);
+
+  if (mask == NULL)
+    return fail (reason, _("must be an IP address or a CIDR network such as 10.0.0.0/8"));
   return TRUE;
 }
 

@@ -60,7 +60,7 @@ static const char *const video_codecs[] = { "VP8", "VP9", "H264", NULL };
 static const char *const sip_transports[] = { "udp", "tcp", "tls", NULL };
 static const char *const log_modules[] = { "server", "store", "http", "admin", "auth", "tls",
                                            "config", "sip", "media", "cti", "call", "phone",
-                                           "webrtc", "extensions", "log", NULL };
+                                           "webrtc", "extensions", "log", "clientlog", NULL };
 static const char *const log_levels[] = { "error", "warning", "message", "info", "debug", NULL };
 
 static const KeySpec turn_keys[] = {
@@ -99,7 +99,8 @@ static const KeySpec diagnostics_keys[] = {
     "\"admin\":\"message\",\"auth\":\"message\",\"tls\":\"message\","
     "\"config\":\"message\",\"sip\":\"message\",\"media\":\"message\","
     "\"cti\":\"message\",\"call\":\"message\",\"phone\":\"message\","
-    "\"webrtc\":\"message\",\"extensions\":\"message\",\"log\":\"message\"}",
+    "\"webrtc\":\"message\",\"extensions\":\"message\",\"log\":\"message\","
+    "\"clientlog\":\"message\"}",
     log_modules },
   { "log_file_size", KEY_INT, 64 * 1024, G_GINT64_CONSTANT (1) << 30, "10485760" },
   { "log_file_count", KEY_INT, 1, 1000, "10" },
@@ -113,6 +114,17 @@ static const KeySpec cti_keys[] = {
   { "heartbeat_interval", KEY_INT, 0, 3600, "60" },
 };
 
+/* The client logger (docs/client-log.md); its listener address and port are
+ * in the configuration file. */
+static const KeySpec client_logger_keys[] = {
+  { "load_balancers", KEY_LIST, 0, MAX_LIST_ITEMS, "[]", NULL, mg_settings_check_network },
+  { "idle_timeout", KEY_INT, 5, 3600, "120" },
+  { "max_file_size", KEY_INT, 4096, G_GINT64_CONSTANT (1) << 30, "10485760" },
+  { "max_files", KEY_INT, 1, 1000, "10" },
+  { "retention_days", KEY_INT, 1, 3650, "7" },
+  { "max_lines_per_second", KEY_INT, 1, 1000, "20" },
+};
+
 static gboolean check_sip (JsonObject *merged, GError **error);
 static void warn_turn (JsonObject *stored, JsonArray *warnings);
 
@@ -122,9 +134,11 @@ static const SectionSpec sections[] = {
   { "sip", sip_keys, G_N_ELEMENTS (sip_keys), check_sip },
   { "diagnostics", diagnostics_keys, G_N_ELEMENTS (diagnostics_keys) },
   { "cti", cti_keys, G_N_ELEMENTS (cti_keys) },
+  { "client_logger", client_logger_keys, G_N_ELEMENTS (client_logger_keys) },
 };
 
-static const char *const section_names[] = { "turn", "media", "sip", "diagnostics", "cti", NULL };
+static const char *const section_names[] = { "turn", "media", "sip", "diagnostics", "cti",
+                                             "client_logger", NULL };
 
 G_DEFINE_QUARK (mg-settings-error-quark, mg_settings_error)
 

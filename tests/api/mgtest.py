@@ -36,7 +36,8 @@ def free_port(ip="127.0.0.1"):
         return port
 
 
-READY = re.compile(r"ready: client https port (\d+), admin https port (\d+), cti wss port (\d+)")
+READY = re.compile(r"ready: client https port (\d+), admin https port (\d+), cti wss port (\d+)"
+                   r", client logger https port (\d+)")
 
 
 class Response:
@@ -82,6 +83,8 @@ class Daemon:
                 "[admin-listener]\naddress=127.0.0.1\nport=0\n"
                 "[cti-listener]\naddress=127.0.0.1\nport=0\n"
                 f"[sip]\naddress=127.0.0.1\nport={self.sip_port}\n"
+                + ("" if "[client-logger]" in self.extra_config
+                   else "[client-logger]\naddress=127.0.0.1\nport=0\n")
                 + self.extra_config
             )
 
@@ -103,6 +106,7 @@ class Daemon:
                 if m:
                     self.client_port, self.admin_port = int(m.group(1)), int(m.group(2))
                     self.cti_port = int(m.group(3))
+                    self.client_logger_port = int(m.group(4))
                     ready.set()
         threading.Thread(target=pump, daemon=True).start()
         if not ready.wait(timeout):
@@ -160,6 +164,18 @@ class Daemon:
         assert r.status == 200, r
         self.token = r.json["token"]
         return self.token
+
+    def app_access_token(self, client_id, client_secret):
+        """An app server's access token: creates the client, then /oauth/token."""
+        r = self.admin("POST", "/cms/api/v1/clients",
+                       {"client_id": client_id, "client_secret": client_secret})
+        assert r.status == 201, r
+        basic = base64.b64encode(f"{client_id}:{client_secret}".encode()).decode()
+        r = self.client("POST", "/oauth/token", "grant_type=client_credentials",
+                        content_type="application/x-www-form-urlencoded",
+                        headers={"Authorization": "Basic " + basic})
+        assert r.status == 200, r
+        return r.json["access_token"]
 
     # -- requests -----------------------------------------------------------
 

@@ -72,7 +72,7 @@ class Settings(unittest.TestCase):
         diag = self.get("diagnostics")
         self.assertEqual(set(diag["log_levels"]), {"server", "store", "http", "admin", "auth",
                                                    "tls", "config", "sip", "media", "cti", "call",
-                                                   "phone", "webrtc", "extensions", "log"})
+                                                   "phone", "webrtc", "extensions", "log", "clientlog"})
 
     # -- bad input changes nothing ------------------------------------------
 

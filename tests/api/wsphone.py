@@ -7,12 +7,14 @@ import time
 import gi
 
 gi.require_version("Soup", "3.0")
-from gi.repository import GLib, Soup  # noqa: E402
+from gi.repository import Gio, GLib, Soup  # noqa: E402
 
 
 class WsPhone:
-    def __init__(self, port, host="127.0.0.1", path="/webkit/ws"):
+    def __init__(self, port, host="127.0.0.1", path="/webkit/ws", headers=None, source=None):
         self.url = f"wss://{host}:{port}{path}"
+        self.headers = headers or {}
+        self.source = source
         self.ctx = GLib.MainContext.default()
         self.conn = None
         self.messages = []
@@ -29,8 +31,14 @@ class WsPhone:
         return predicate()
 
     def connect(self):
-        session = Soup.Session()
+        if self.source:
+            self.local = Gio.InetSocketAddress.new_from_string(self.source, 0)
+            session = Soup.Session(local_address=self.local)
+        else:
+            session = Soup.Session()
         msg = Soup.Message.new("GET", self.url)
+        for name, value in self.headers.items():
+            msg.get_request_headers().append(name, value)
         msg.connect("accept-certificate", lambda *a: True)
         result = []
         session.websocket_connect_async(msg, None, None, GLib.PRIORITY_DEFAULT, None,

@@ -11,6 +11,9 @@ test_defaults (void)
   g_assert_cmpstr (mg_config_get_admin_address (config), ==, "127.0.0.1");
   g_assert_cmpuint (mg_config_get_admin_port (config), ==, 7444);
   g_assert_false (mg_config_get_admin_on_client (config));
+  g_assert_true (mg_config_get_client_logger_enabled (config));
+  g_assert_cmpstr (mg_config_get_client_logger_address (config), ==, "0.0.0.0");
+  g_assert_cmpuint (mg_config_get_client_logger_port (config), ==, 9090);
   g_assert_null (mg_config_get_warnings (config)[0]);
 }
 
@@ -24,7 +27,11 @@ test_values (void)
                              "port=8443\n"
                              "serve-admin=true\n"
                              "[admin-listener]\n"
-                             "address=::1\n";
+                             "address=::1\n"
+                             "[client-logger]\n"
+                             "enabled=false\n"
+                             "address=127.0.0.1\n"
+                             "port=9191\n";
   g_autoptr (GError) error = NULL;
   g_autoptr (MgConfig) config = mg_config_new_from_data (text, -1, "t.conf", &error);
 
@@ -34,6 +41,9 @@ test_values (void)
   g_assert_cmpuint (mg_config_get_client_port (config), ==, 8443);
   g_assert_true (mg_config_get_admin_on_client (config));
   g_assert_cmpstr (mg_config_get_admin_address (config), ==, "::1");
+  g_assert_false (mg_config_get_client_logger_enabled (config));
+  g_assert_cmpstr (mg_config_get_client_logger_address (config), ==, "127.0.0.1");
+  g_assert_cmpuint (mg_config_get_client_logger_port (config), ==, 9191);
 }
 
 static void
@@ -46,7 +56,10 @@ test_bad_values_name_their_lines (void)
                              "[server]\n"
                              "data-dir=relative/path\n"
                              "[limits]\n"
-                             "idle-timeout=0\n";
+                             "idle-timeout=0\n"
+                             "[client-logger]\n"
+                             "port=-1\n"
+                             "enabled=yes\n";
   g_autoptr (GError) error = NULL;
   g_autoptr (MgConfig) config = mg_config_new_from_data (text, -1, "bad.conf", &error);
 
@@ -56,6 +69,8 @@ test_bad_values_name_their_lines (void)
   g_assert_nonnull (strstr (error->message, "bad.conf:4: [client-listener] address"));
   g_assert_nonnull (strstr (error->message, "bad.conf:6: [server] data-dir"));
   g_assert_nonnull (strstr (error->message, "bad.conf:8: [limits] idle-timeout"));
+  g_assert_nonnull (strstr (error->message, "bad.conf:10: [client-logger] port"));
+  g_assert_nonnull (strstr (error->message, "bad.conf:11: [client-logger] enabled"));
 }
 
 static void

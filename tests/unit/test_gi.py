@@ -25,11 +25,13 @@ class Introspection(unittest.TestCase):
                 f"[server]\ndata-dir={tmp}/data\nlog-dir={tmp}/log\n"
                 "[client-listener]\naddress=127.0.0.1\nport=0\n"
                 "[admin-listener]\nport=0\n"
+                "[client-logger]\naddress=127.0.0.1\nport=0\n"
                 "[sip]\naddress=127.0.0.1\nport=15999\n", -1, None)
             server = Mediagate.Server.new(config)
             self.assertTrue(server.start())
             self.assertGreater(server.get_client_port(), 0)
             self.assertGreater(server.get_admin_port(), 0)
+            self.assertGreater(server.get_client_logger_port(), 0)
             self.assertIsNotNone(server.get_store())
             self.assertGreaterEqual(server.get_store().get_schema_version(), 1)
             server.stop()

@@ -176,6 +176,27 @@ async function run () {
     assert($('number').value === '75', 'digits typed: ' + $('number').value);
   });
 
+  await step('client logging: a labelled checkbox, off by default, sends lines when on', async () => {
+    const box = $('client-log');
+    assert(box.type === 'checkbox' && !box.checked, 'an unchecked checkbox');
+    assert(doc.querySelector('label[for="client-log"]').textContent === S.client_log_label, 'labelled');
+    assert(box.getAttribute('aria-describedby') === 'client-log-hint', 'described by its hint');
+    $('settings').open = true;
+    box.focus();
+    assert(doc.activeElement === box, 'reachable by keyboard');
+    box.click(); // what the space bar does on a focused checkbox
+    await waitFor(() => app.phone.clientLogger, 'the logger to start');
+    await waitFor(() => live() === S.announce_client_log_on, 'announced');
+    assert(win.localStorage.getItem('mediagate.clientLog') === 'on', 'remembered');
+    const lines = async () => (await ctl({ op: 'clientlog' })).entries.filter((e) => e.line !== undefined);
+    for (let i = 0; i < 100 && !(await lines()).some((e) => e.line.includes('[page] client logging on')); i++)
+      await new Promise((r) => setTimeout(r, 50));
+    assert((await lines()).some((e) => e.line.includes('[page] client logging on')), 'the page logs');
+    box.click();
+    assert(app.phone.clientLogger === null, 'off again');
+    assert(win.localStorage.getItem('mediagate.clientLog') === 'off', 'remembered off');
+  });
+
   await step('sign out, then a wrong password is explained', async () => {
     $('logout').click();
     await waitFor(() => visible($('login-section')), 'login');

@@ -125,6 +125,39 @@ export class FakeMediagate {
     this.phone = null; // the live phone connection
     this.callSeq = 0;
     this.downUntil = 0;
+    this.port = 0; // the HTTP server's, announced as the client logger's
+    this.clientLog = []; // {conn, auth: token} and {conn, line} from /clientlog
+    this.clientLogConns = 0;
+    this.clientLogSocket = null;
+  }
+
+  _clientLogInfo (token) {
+    return { port: this.port, path: '/clientlog', token, expires_in: 3600 };
+  }
+
+  // The client logger (docs/client-log.md): an auth frame, then one line per frame.
+  attachClientLog (ws) {
+    const conn = ++this.clientLogConns;
+    let extension = null;
+    this.clientLogSocket = ws;
+    ws.onmessage = (text) => {
+      if (extension) {
+        this.clientLog.push({ conn, line: text });
+        return;
+      }
+      let msg = null;
+      try { msg = JSON.parse(text); } catch { /* refused below */ }
+      this.clientLog.push({ conn, auth: msg && msg.token });
+      const token = msg && msg.type === 'auth' ? String(msg.token) : '';
+      if (token === 'good-token') extension = '1000';
+      else if (token.startsWith('log-token-')) extension = token.split('-').pop();
+      if (!extension) {
+        ws.send({ type: 'error', code: 'unauthorized', message: 'bad token' });
+        ws.close(4001, 'unauthorized');
+        return;
+      }
+      ws.send({ type: 'ready', extension, max_line: 4096 });
+    };
   }
 
   attach (ws) {
@@ -170,7 +203,8 @@ export class FakeMediagate {
       this.sessions.set(session.id, session);
     }
     send({ type: 'registered', session_id: session.id, extension, display_name: 'Agent ' + extension,
-      ice_servers: [], grace_period: 3, calls: [...session.calls.keys()].map((call_id) => ({ call_id })) });
+      ice_servers: [], grace_period: 3, calls: [...session.calls.keys()].map((call_id) => ({ call_id })),
+      client_log: this._clientLogInfo(`log-token-${extension}`) });
     return session;
   }
 
@@ -229,6 +263,7 @@ export class FakeMediagate {
       case 'unhold': ok(); session.send({ type: 'resumed', call_id: call.id, by: 'local' }); return;
       case 'mute': return typeof msg.muted === 'boolean' ? ok() : fail('bad_request', 'muted must be a boolean');
       case 'ping': return ok();
+      case 'log_token': return ok({ client_log: this._clientLogInfo(`log-token-renewed-${session.extension}`) });
       default: return send({ type: 'error', code: 'bad_request', message: `unknown type ${msg.type}` });
     }
   }
@@ -256,6 +291,9 @@ export class FakeMediagate {
         return {};
       case 'forget': s.calls.clear(); return {};
       case 'log': return { log: this.log };
+      case 'clientlog': return { entries: this.clientLog };
+      case 'clientlog-reset': this.clientLog = []; return {};
+      case 'clientlog-drop': if (this.clientLogSocket) this.clientLogSocket.drop(); return {};
       default: return { error: 'unknown op' };
     }
   }
@@ -299,11 +337,13 @@ export async function startServer () {
     const ws = acceptUpgrade(req, socket);
     if (req.url.startsWith('/webkit/ws') && fake.downUntil > Date.now()) socket.destroy();
     else if (req.url.startsWith('/webkit/ws')) fake.attach(ws);
+    else if (req.url.startsWith('/clientlog')) fake.attachClientLog(ws);
     else if (req.url.startsWith('/ctl')) ws.onmessage = (text) => { const c = JSON.parse(text); ws.send({ seq: c.seq, ...fake.control(c) }); };
     else ws.close(1008, 'no such path');
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   const port = server.address().port;
+  fake.port = port;
   return {
     fake, port, base: `http://127.0.0.1:${port}`,
     // Resolves with the next result a page POSTs to /result.

@@ -2,37 +2,9 @@
 // in real Chromium (real RTCPeerConnection, fake microphone) and POSTs the
 // outcome of every step to /result. The node side checks the wire log.
 import { MediagatePhone, MediagateCall, MediagateError } from '/webkit/mediagate-phone.js';
+import { assert, ctl, openCtl, report, results, step } from './page-kit.js';
 
 const WS_URL = `ws://${location.host}/webkit/ws`;
-const results = [];
-let ctlSocket;
-let ctlSeq = 0;
-const ctlWaiters = new Map();
-
-function ctl (cmd) {
-  const seq = ++ctlSeq;
-  return new Promise((resolve) => {
-    ctlWaiters.set(seq, resolve);
-    ctlSocket.send(JSON.stringify({ seq, ...cmd }));
-  });
-}
-
-function openCtl () {
-  return new Promise((resolve, reject) => {
-    ctlSocket = new WebSocket(`ws://${location.host}/ctl`);
-    ctlSocket.onopen = resolve;
-    ctlSocket.onerror = reject;
-    ctlSocket.onmessage = (ev) => {
-      const r = JSON.parse(ev.data);
-      ctlWaiters.get(r.seq)(r);
-      ctlWaiters.delete(r.seq);
-    };
-  });
-}
-
-function assert (cond, what) {
-  if (!cond) throw new Error('assertion failed: ' + what);
-}
 
 function waitEvent (target, type, ms = 5000) {
   return new Promise((resolve, reject) => {
@@ -59,15 +31,6 @@ async function rejectsWith (promise, code) {
     return err;
   }
   throw new Error(`expected a rejection with ${code}`);
-}
-
-async function step (name, fn) {
-  try {
-    await fn();
-    results.push({ name, ok: true });
-  } catch (err) {
-    results.push({ name, ok: false, error: String(err && err.stack || err) });
-  }
 }
 
 // An outgoing call to `number`, connected.
@@ -277,5 +240,4 @@ async function run () {
   results.push({ name: 'only provoked server errors', ok: serverErrors.length === 1, error: JSON.stringify(serverErrors.map((e) => e.code)) });
 }
 
-run().catch((err) => results.push({ name: 'harness', ok: false, error: String(err && err.stack || err) }))
-  .finally(() => fetch('/result', { method: 'POST', body: JSON.stringify({ results }) }));
+report(run);

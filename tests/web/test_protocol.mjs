@@ -108,3 +108,15 @@ test('mediagate-phone.js against the fake server', { skip }, async (t) => {
 test('the agent phone page, driven like a person would', { skip }, async (t) => {
   await runPage(t, '/test/app-test.html');
 });
+
+test('the client logger of mediagate-phone.js', { skip }, async (t) => {
+  await runPage(t, '/test/clientlog-test.html');
+  const lines = srv.fake.clientLog.filter((e) => e.line !== undefined).map((e) => e.line);
+  await t.test('wire: one auth frame per connection, then text lines without tokens or passwords', () => {
+    assert.ok(lines.length >= 5, `lines were sent: ${lines.length}`);
+    for (const line of lines) {
+      assert.ok(!/good-token|log-token|pw1000/.test(line), line);
+      assert.ok(!/[\u0000-\u001f]/.test(line), 'no control characters');
+    }
+  });
+});
