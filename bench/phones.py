@@ -58,7 +58,35 @@ class SharedPipeline:
         self.tee = self.pipeline.get_by_name("split")
         self.gate = self.pipeline.get_by_name("gate")
         self.offered = self.pipeline.get_by_name("offered")
+        self.tee.get_static_pad("sink").add_probe(Gst.PadProbeType.QUERY_DOWNSTREAM,
+                                                  self._answer_serialized_queries)
+        self.errors = []
+        bus = self.pipeline.get_bus()
+        bus.add_signal_watch()
+        bus.connect("message::error", self._on_error)
+        # one clock for good: elements added later must not re-select it
+        self.pipeline.use_clock(Gst.SystemClock.obtain())
         self.pipeline.set_state(Gst.State.PLAYING)
+
+    @staticmethod
+    def _answer_serialized_queries(pad, info):
+        """Answers ALLOCATION (and DRAIN) here instead of letting the tee ask
+        every call: a serialized query waits until each call's queue is
+        empty, and the queue of a call whose webrtcbin still blocks its sink
+        pad (not negotiated yet) does not empty, so one slow call could stall
+        the source for all. A precaution: the stall actually seen (30 calls)
+        was the pipeline losing its PLAYING state, see ClientCall. Only
+        queries reach this probe, never data."""
+        query = info.get_query()
+        if query is not None and query.type in (Gst.QueryType.ALLOCATION, Gst.QueryType.DRAIN):
+            return Gst.PadProbeReturn.HANDLED
+        return Gst.PadProbeReturn.OK
+
+    def _on_error(self, bus, msg):
+        err, debug = msg.parse_error()
+        text = f"{msg.src.get_path_string()}: {err.message} ({debug})"
+        self.errors.append(text)
+        print("load generator pipeline error: " + text, file=sys.stderr)
 
     @property
     def pushed(self):
@@ -108,6 +136,10 @@ class ClientCall:
         self.webrtc = bin_.get_by_name("w")
         q = bin_.get_by_name("q")
         bin_.add_pad(Gst.GhostPad.new("sink", q.get_static_pad("sink")))
+        # a call's async state changes (its sinks prerolling) stay in its
+        # bin: otherwise each new call can take the whole pipeline back to
+        # PAUSED, and the shared live source stops for every call
+        bin_.set_property("async-handling", True)
         self.webrtc.connect("on-ice-candidate", self._on_ice_candidate)
         self.webrtc.connect("pad-added", self._on_pad_added)
         shared.pipeline.add(bin_)
