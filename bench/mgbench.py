@@ -37,7 +37,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "tests", "e2e"))
 
 from farend import BenchUas, RtpFarEnd  # noqa: E402
 from mgcalls import SipPlatform, require_netns  # noqa: E402
-from phones import BenchPhone, SharedPipeline, pump  # noqa: E402
+from phones import BenchPhone, pump  # noqa: E402
 import procstat  # noqa: E402
 from procstat import Snapshot  # noqa: E402
 
@@ -64,8 +64,8 @@ class Counters:
     """Packets per direction at one moment: what the page side sent and
     received, what the far end received and sent."""
 
-    def __init__(self, shared, calls, far):
-        self.page_offered = shared.pushed  # per call: the tee feeds each call
+    def __init__(self, calls, far):
+        self.page_sent = sum(c.packets_sent() for c in calls)
         self.page_received = sum(c.received() for c in calls)
         f = far.counts()
         self.far_received, self.far_sent = f["received"], f["sent"]
@@ -96,11 +96,7 @@ class ShapeRun:
                 uas = BenchUas(sip, FAR_USER, FAR_PASSWORD, far.port)
                 sip.phones.append(uas)
                 uas.start()
-                self.shared = SharedPipeline(self.shape)
-                try:
-                    self._measure(sip, far, uas)
-                finally:
-                    self.shared.stop()
+                self._measure(sip, far, uas)
         finally:
             far.stop()
         return self.result
@@ -117,10 +113,11 @@ class ShapeRun:
             calls = self._ramp(phones)
             pump(self.args.warmup)
             window = self._window(calls, far, uas)
-            self.shared.send(False)
+            for c in calls:
+                c.send(False)
             far.sending = False
             pump(DRAIN_S)
-            drained = Counters(self.shared, calls, far)
+            drained = Counters(calls, far)
             self._hang_up(phones)
         finally:
             keepalive.cancel()
@@ -129,7 +126,7 @@ class ShapeRun:
     def _warm_up_call(self, phone, far):
         """One call and hangup first: plugin loading and thread pools are
         one-time costs, not per call. It also proves a call works at all."""
-        call = phone.dial(self.shared, FAR_USER)
+        call = phone.dial(self.shape, FAR_USER)
         if not pump(20, lambda: (call.t_accepted and call.t_first_rtp) or call.ended, calls=[call]):
             raise RuntimeError("warm-up call: no media within 20 s")
         if call.ended:
@@ -145,7 +142,7 @@ class ShapeRun:
         calls = []
         t0 = time.monotonic()
         for i, phone in enumerate(phones):
-            calls.append(phone.dial(self.shared, FAR_USER))
+            calls.append(phone.dial(self.shape, FAR_USER))
             pump(max(0.0, t0 + (i + 1) / self.args.rate - time.monotonic()), calls=calls)
         pump(15 + len(calls) * 0.2,
              lambda: all((c.t_accepted and c.t_first_rtp) or c.ended for c in calls), calls=calls)
@@ -154,13 +151,12 @@ class ShapeRun:
             for c in calls:
                 print(c.phone.extension, c.call_id, c.t_accepted, c.t_first_rtp, c.ended, c.received(),
                       file=sys.stderr)
-            print("pushed", self.shared.pushed, file=sys.stderr)
         return calls
 
     def _window(self, calls, far, uas):
         machine0 = procstat.machine_busy()
         s0, me0, sipp0 = Snapshot(self.pid), Snapshot(os.getpid()), Snapshot(uas.proc.pid)
-        c0 = Counters(self.shared, calls, far)
+        c0 = Counters(calls, far)
         pump(self.args.seconds)
         s1, me1, sipp1 = Snapshot(self.pid), Snapshot(os.getpid()), Snapshot(uas.proc.pid)
         machine1 = procstat.machine_busy()
@@ -202,7 +198,7 @@ class ShapeRun:
         if n:
             r["daemon"]["calls_at_80pct_of_2_cores"] = int(1.6 / max(1e-6, r["daemon"]["cpu_core_per_call"]))
         c0 = w["counters"]
-        page_sent = (drained.page_offered - c0.page_offered) * n
+        page_sent = drained.page_sent - c0.page_sent
         r["loss"] = {
             "webrtc_to_sip": loss(page_sent, drained.far_received - c0.far_received),
             "sip_to_webrtc": loss(drained.far_sent - c0.far_sent, drained.page_received - c0.page_received),

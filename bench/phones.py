@@ -6,11 +6,13 @@ Everything runs on the default GLib main context; webrtcbin's callbacks come
 on its own threads and hand WebSocket sends back to it with idle_add
 (libsoup is not thread safe).
 
-All calls live in ONE pipeline and share ONE encoded audio source (20 ms
-PCMU or Opus RTP, split by a tee): the client then costs about a webrtcbin
-per call and no encoder per call, so it does not saturate before the
-daemon does. What each call receives goes to a fakesink whose `stats`
-count the packets (no per-packet Python).
+Each call is a pipeline of its own: a live 20 ms tone, encoded (PCMU, or
+Opus at complexity 0) and sent by a webrtcbin. One shared pipeline with one
+encoder and a tee was tried first and stalled every call at about 30 calls
+(the live source stopped; a call still negotiating held the whole pipeline
+back), so a slow call now only holds itself. What each call receives goes
+to a fakesink whose `stats` count the packets, what it sends is read from
+webrtcbin's outbound-rtp stats: no Python per packet.
 """
 import json
 import os
@@ -30,6 +32,8 @@ sys.path.insert(0, os.path.join(HERE, "..", "tests", "api"))
 
 from wsphone import WsPhone  # noqa: E402
 
+Gst.init(None)
+
 # The RTP each shape sends from the page: PCMU/0 meets a PCMU-only SIP side
 # unchanged (passthrough); Opus/111 (Mediagate's offer PT) must be transcoded.
 SOURCES = {
@@ -40,64 +44,6 @@ SOURCES = {
                    " ! application/x-rtp,media=audio,encoding-name=OPUS,clock-rate=48000,payload=111",
 }
 CALL_MESSAGES = {"response", "sdp", "ice", "accepted", "ended", "ringing", "progress"}
-
-
-class SharedPipeline:
-    """The one pipeline: a live 20 ms tone, encoded once, behind a valve
-    (closed to let the calls drain before the final count) and a tee."""
-
-    def __init__(self, shape):
-        Gst.init(None)
-        self.pipeline = Gst.parse_launch(
-            "audiotestsrc is-live=true wave=sine freq=1000 volume=0.3 samplesperbuffer=160"
-            " ! audio/x-raw,rate=8000,channels=1 ! " + SOURCES[shape] +
-            " ! valve name=gate ! tee name=split allow-not-linked=true"
-            # a branch that only counts what every call was offered (no
-            # Python per packet: a probe's GIL in a streaming thread costs)
-            " split. ! queue leaky=downstream ! fakesink name=offered sync=false async=false")
-        self.tee = self.pipeline.get_by_name("split")
-        self.gate = self.pipeline.get_by_name("gate")
-        self.offered = self.pipeline.get_by_name("offered")
-        self.tee.get_static_pad("sink").add_probe(Gst.PadProbeType.QUERY_DOWNSTREAM,
-                                                  self._answer_serialized_queries)
-        self.errors = []
-        bus = self.pipeline.get_bus()
-        bus.add_signal_watch()
-        bus.connect("message::error", self._on_error)
-        # one clock for good: elements added later must not re-select it
-        self.pipeline.use_clock(Gst.SystemClock.obtain())
-        self.pipeline.set_state(Gst.State.PLAYING)
-
-    @staticmethod
-    def _answer_serialized_queries(pad, info):
-        """Answers ALLOCATION (and DRAIN) here instead of letting the tee ask
-        every call: a serialized query waits until each call's queue is
-        empty, and the queue of a call whose webrtcbin still blocks its sink
-        pad (not negotiated yet) does not empty, so one slow call could stall
-        the source for all. A precaution: the stall actually seen (30 calls)
-        was the pipeline losing its PLAYING state, see ClientCall. Only
-        queries reach this probe, never data."""
-        query = info.get_query()
-        if query is not None and query.type in (Gst.QueryType.ALLOCATION, Gst.QueryType.DRAIN):
-            return Gst.PadProbeReturn.HANDLED
-        return Gst.PadProbeReturn.OK
-
-    def _on_error(self, bus, msg):
-        err, debug = msg.parse_error()
-        text = f"{msg.src.get_path_string()}: {err.message} ({debug})"
-        self.errors.append(text)
-        print("load generator pipeline error: " + text, file=sys.stderr)
-
-    @property
-    def pushed(self):
-        """Packets the source offered each call so far."""
-        return rendered(self.offered)
-
-    def send(self, on):
-        self.gate.set_property("drop", not on)
-
-    def stop(self):
-        self.pipeline.set_state(Gst.State.NULL)
 
 
 def rendered(sink):
@@ -115,12 +61,11 @@ def idle(fn, *args):
 
 
 class ClientCall:
-    """One call's webrtcbin in the shared pipeline: answers the offer with
-    the codec of the shared source, sends it, counts what it receives."""
+    """One call's pipeline: its webrtcbin answers the offer with the codec
+    of its source (PCMU or Opus only), sends it, counts what it receives."""
 
-    def __init__(self, phone, shared):
+    def __init__(self, phone, shape):
         self.phone = phone
-        self.shared = shared
         self.call_id = None
         self.request_id = None  # of the `call` request
         self.mid = "0"
@@ -129,23 +74,25 @@ class ClientCall:
         self.t_first_rtp = None
         self.ended = None
         self.sinks = []
-        bin_ = Gst.parse_bin_from_description(
-            "queue name=q leaky=downstream max-size-buffers=5 max-size-time=0 max-size-bytes=0"
-            " ! webrtcbin name=w bundle-policy=max-bundle latency=40", False)
-        self.bin = bin_
-        self.webrtc = bin_.get_by_name("w")
-        q = bin_.get_by_name("q")
-        bin_.add_pad(Gst.GhostPad.new("sink", q.get_static_pad("sink")))
-        # a call's async state changes (its sinks prerolling) stay in its
-        # bin: otherwise each new call can take the whole pipeline back to
-        # PAUSED, and the shared live source stops for every call
-        bin_.set_property("async-handling", True)
+        self.pipeline = Gst.parse_launch(
+            "audiotestsrc is-live=true wave=sine freq=1000 volume=0.3 samplesperbuffer=160"
+            " ! audio/x-raw,rate=8000,channels=1 ! " + SOURCES[shape] +
+            " ! valve name=gate ! webrtcbin name=w bundle-policy=max-bundle latency=40")
+        self.webrtc = self.pipeline.get_by_name("w")
+        self.gate = self.pipeline.get_by_name("gate")
         self.webrtc.connect("on-ice-candidate", self._on_ice_candidate)
         self.webrtc.connect("pad-added", self._on_pad_added)
-        shared.pipeline.add(bin_)
-        self.tee_pad = shared.tee.request_pad_simple("src_%u")
-        self.tee_pad.link(bin_.get_static_pad("sink"))
-        bin_.sync_state_with_parent()
+        self.errors = []
+        bus = self.pipeline.get_bus()
+        bus.add_signal_watch()
+        bus.connect("message::error", self._on_error)
+        self.pipeline.set_state(Gst.State.PLAYING)
+
+    def _on_error(self, bus, msg):
+        err, debug = msg.parse_error()
+        text = f"{msg.src.get_path_string()}: {err.message} ({debug})"
+        self.errors.append(text)
+        print(f"load generator, {self.phone.extension}: {text}", file=sys.stderr)
 
     # -- signalling (main context) ---------------------------------------
 
@@ -203,7 +150,7 @@ class ClientCall:
         sink = Gst.ElementFactory.make("fakesink")
         sink.set_property("sync", False)
         sink.set_property("async", False)
-        self.bin.add(sink)
+        self.pipeline.add(sink)
         sink.sync_state_with_parent()
         pad.link(sink.get_static_pad("sink"))
         self.sinks.append(sink)
@@ -219,7 +166,7 @@ class ClientCall:
 
     def note_media(self):
         """Notes when the first packet arrived (polled from the main context,
-        not a probe: see SharedPipeline)."""
+        not a probe: Python in a streaming thread costs and contends for the GIL)."""
         if self.t_first_rtp is None and self.received() > 0:
             self.t_first_rtp = time.monotonic()
 
@@ -229,12 +176,30 @@ class ClientCall:
     def media_s(self):
         return None if self.t_first_rtp is None else self.t_first_rtp - self.t_dial
 
+    def packets_sent(self):
+        """RTP packets this call's webrtcbin sent (its outbound-rtp stats)."""
+        promise = Gst.Promise.new()
+        self.webrtc.emit("get-stats", None, promise)
+        promise.wait()
+        reply = promise.get_reply()
+        sent = [0]
+
+        def add(field_id, value, _):
+            if isinstance(value, Gst.Structure):
+                ok, kind = value.get_enum("type", GstWebRTC.WebRTCStatsType)
+                if ok and kind == GstWebRTC.WebRTCStatsType.OUTBOUND_RTP:
+                    sent[0] += value.get_uint64("packets-sent")[1]
+            return True
+        if reply is not None:
+            reply.foreach(add, None)
+        return sent[0]
+
+    def send(self, on):
+        self.gate.set_property("drop", not on)
+
     def close(self):
-        """Takes the webrtcbin out of the pipeline (after the hangup)."""
-        self.tee_pad.unlink(self.bin.get_static_pad("sink"))
-        self.shared.tee.release_request_pad(self.tee_pad)
-        self.bin.set_state(Gst.State.NULL)
-        self.shared.pipeline.remove(self.bin)
+        self.pipeline.get_bus().remove_signal_watch()
+        self.pipeline.set_state(Gst.State.NULL)
 
 
 class BenchPhone(WsPhone):
@@ -261,8 +226,8 @@ class BenchPhone(WsPhone):
             raise RuntimeError(f"{self.extension} could not log in: {reply}")
         return self
 
-    def dial(self, shared, number):
-        self.call = ClientCall(self, shared)
+    def dial(self, shape, number):
+        self.call = ClientCall(self, shape)
         self.call.request_id = self._next()
         self.send({"type": "call", "id": self.call.request_id, "to": str(number)})
         return self.call
