@@ -18,9 +18,9 @@ packets.
 Measured on the daemon's PID only, between a snapshot with every phone
 logged in and no call (after one warm-up call) and a steady window with N
 calls up: CPU (utime+stime) per call, RSS, threads (by name) and fds per
-call; packet loss per direction over the window; call setup times. Loss
-counts packets at each receiver against what the other end sent in the
-window, after both senders stopped and the calls drained.
+call; packet loss per direction; call setup times. Loss counts packets at
+each receiver against what the other end sent over warm-up + window, both
+read while both senders pause and nothing is in flight.
 
 --smoke fails (exit 1) only when calls did not come up or a direction lost
 everything: never on timing.
@@ -28,7 +28,6 @@ everything: never on timing.
 import argparse
 import json
 import os
-import statistics
 import sys
 import time
 
@@ -45,7 +44,7 @@ FAR_USER, FAR_PASSWORD = "9000", "p9000"
 FIRST_EXTENSION = 1000
 DAEMON_LIMITS = "[limits]\nmax-connections-per-source=100000\n"
 PASSTHROUGH_POLICY = ["PCMU", "telephone-event"]  # both legs share PCMU
-DRAIN_S = 1.5      # after both senders stop, what is in flight arrives
+DRAIN_S = 1.5      # after both senders pause, what is in flight arrives
 KEEPALIVE_S = 10   # phone pings (the listener closes silent connections)
 
 
@@ -111,17 +110,14 @@ class ShapeRun:
             pump(2.0)
             idle1 = Snapshot(self.pid)
             calls = self._ramp(phones)
+            start = self._quiet_counters(calls, far)
             pump(self.args.warmup)
             window = self._window(calls, far, uas)
-            for c in calls:
-                c.send(False)
-            far.sending = False
-            pump(DRAIN_S)
-            drained = Counters(calls, far)
+            drained = self._quiet_counters(calls, far)
             self._hang_up(phones)
         finally:
             keepalive.cancel()
-        self._figures(idle0, idle1, calls, window, drained)
+        self._figures(idle0, idle1, calls, window, start, drained)
 
     def _warm_up_call(self, phone, far):
         """One call and hangup first: plugin loading and thread pools are
@@ -156,14 +152,28 @@ class ShapeRun:
     def _window(self, calls, far, uas):
         machine0 = procstat.machine_busy()
         s0, me0, sipp0 = Snapshot(self.pid), Snapshot(os.getpid()), Snapshot(uas.proc.pid)
-        c0 = Counters(calls, far)
         pump(self.args.seconds)
         s1, me1, sipp1 = Snapshot(self.pid), Snapshot(os.getpid()), Snapshot(uas.proc.pid)
         machine1 = procstat.machine_busy()
         up = [c for c in calls if c.t_accepted and c.t_first_rtp and not c.ended]
         self.result["calls_failed"] = sorted({c.ended or "no media" for c in calls if c not in up})
-        return {"s0": s0, "s1": s1, "me": (me0, me1), "sipp": (sipp0, sipp1), "counters": c0,
+        return {"s0": s0, "s1": s1, "me": (me0, me1), "sipp": (sipp0, sipp1),
                 "up": len(up), "machine": (machine0, machine1)}
+
+    def _quiet_counters(self, calls, far):
+        """Counters with nothing in flight: both senders pause, what was
+        under way arrives, the counts are read, the senders go on. Taken
+        before the warm-up and after the window, so loss is exact over
+        warm-up + window (reading counters while packets fly would not be)."""
+        for c in calls:
+            c.send(False)
+        far.sending = False
+        pump(DRAIN_S)
+        counters = Counters(calls, far)
+        for c in calls:
+            c.send(True)
+        far.sending = True
+        return counters
 
     def _hang_up(self, phones):
         for p in phones:
@@ -176,7 +186,7 @@ class ShapeRun:
 
     # -- the figures -------------------------------------------------------
 
-    def _figures(self, idle0, idle1, calls, w, drained):
+    def _figures(self, idle0, idle1, calls, w, c0, drained):
         s0, s1, n = w["s0"], w["s1"], w["up"]
         r = self.result
         r["calls_up"] = n
@@ -197,7 +207,6 @@ class ShapeRun:
         }
         if n:
             r["daemon"]["calls_at_80pct_of_2_cores"] = int(1.6 / max(1e-6, r["daemon"]["cpu_core_per_call"]))
-        c0 = w["counters"]
         page_sent = drained.page_sent - c0.page_sent
         r["loss"] = {
             "webrtc_to_sip": loss(page_sent, drained.far_received - c0.far_received),
@@ -318,7 +327,7 @@ def main(argv=None):
 if __name__ == "__main__":
     try:
         sys.exit(main())
-    except Exception as e:  # a set-up failure is a functional failure
+    except Exception:  # a set-up failure is a functional failure
         import traceback
         traceback.print_exc()
         sys.exit(1)
