@@ -76,8 +76,12 @@ class ClientCall:
         self.sinks = []
         self.pipeline = Gst.parse_launch(
             "audiotestsrc is-live=true wave=sine freq=1000 volume=0.3 samplesperbuffer=160"
-            " ! audio/x-raw,rate=8000,channels=1 ! " + SOURCES[shape] +
-            " ! valve name=gate ! webrtcbin name=w bundle-policy=max-bundle latency=40")
+            " ! audio/x-raw,rate=8000,channels=1"
+            # the gate pauses the audio, not the RTP: sequence numbers stay
+            # continuous, so Mediagate sees no loss to conceal (with a gap,
+            # its Opus decoder's PLC made packets the page never sent)
+            " ! valve name=gate ! " + SOURCES[shape] +
+            " ! webrtcbin name=w bundle-policy=max-bundle latency=40")
         self.webrtc = self.pipeline.get_by_name("w")
         self.gate = self.pipeline.get_by_name("gate")
         self.webrtc.connect("on-ice-candidate", self._on_ice_candidate)
