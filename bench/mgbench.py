@@ -204,6 +204,7 @@ class ShapeRun:
             "rss_mb_idle": round(idle1.rss_kb / 1024, 1), "threads_idle": idle1.threads,
             "fds_idle": idle1.fds,
             "threads_added_by_name": {k: per(v) for k, v in procstat.thread_delta(idle1, s1).items()},
+            "cpu_share_by_thread": procstat.cpu_by_thread(s0, s1),
         }
         if n:
             r["daemon"]["calls_at_80pct_of_2_cores"] = int(1.6 / max(1e-6, r["daemon"]["cpu_core_per_call"]))
@@ -278,6 +279,8 @@ def table(r):
     lines += [f"  {k:<{width}}  {v}" for k, v in rows]
     lines.append("  threads added per call, by name: " + ", ".join(
         f"{k} {v}" for k, v in d["threads_added_by_name"].items()))
+    lines.append("  daemon CPU by thread: " + ", ".join(
+        f"{k} {100 * v:.0f} %" for k, v in d["cpu_share_by_thread"].items()))
     return "\n".join(lines)
 
 

@@ -19,19 +19,27 @@ class Snapshot:
         with open(f"/proc/{pid}/status") as f:
             status = dict(line.split(":", 1) for line in f if ":" in line)
         self.rss_kb = int(status["VmRSS"].split()[0])
-        self.thread_names = collections.Counter(self._thread_names(pid))
+        self.thread_cpu_s = collections.Counter()  # thread name -> CPU seconds so far
+        self.thread_names = collections.Counter()
+        for name, cpu_s in self._threads(pid):
+            self.thread_names[name] += 1
+            self.thread_cpu_s[name] += cpu_s
         self.threads = sum(self.thread_names.values())
         self.fds = len(os.listdir(f"/proc/{pid}/fd"))
 
     @staticmethod
-    def _thread_names(pid):
+    def _threads(pid):
+        """(name, CPU seconds) of each thread."""
         for tid in os.listdir(f"/proc/{pid}/task"):
             try:
                 with open(f"/proc/{pid}/task/{tid}/comm") as f:
                     # element numbers differ per call: dtlsenc12:src -> dtlsenc#:src
-                    yield re.sub(r"\d+", "#", f.read().strip())
-            except FileNotFoundError:  # the thread ended meanwhile
+                    name = re.sub(r"\d+", "#", f.read().strip())
+                with open(f"/proc/{pid}/task/{tid}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except (FileNotFoundError, ProcessLookupError):  # the thread ended meanwhile
                 continue
+            yield name, (int(fields[11]) + int(fields[12])) / CLK_TCK
 
 
 def machine_busy():
@@ -53,3 +61,15 @@ def thread_delta(before, after):
     names = set(before.thread_names) | set(after.thread_names)
     delta = {n: after.thread_names[n] - before.thread_names[n] for n in names}
     return dict(sorted(((n, d) for n, d in delta.items() if d), key=lambda kv: (-kv[1], kv[0])))
+
+
+def cpu_by_thread(before, after):
+    """{thread name: share of the process's CPU} between two snapshots, for
+    the names that used at least 1 % of it. Threads that ended in between
+    are missing (their time is in the process total only)."""
+    total = after.cpu_s - before.cpu_s
+    if total <= 0:
+        return {}
+    shares = {n: (after.thread_cpu_s[n] - before.thread_cpu_s[n]) / total for n in after.thread_cpu_s}
+    return dict(sorted(((n, round(v, 3)) for n, v in shares.items() if v >= 0.01),
+                       key=lambda kv: -kv[1]))
