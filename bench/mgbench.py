@@ -96,6 +96,7 @@ class ShapeRun:
                 sip.phones.append(uas)
                 uas.start()
                 self._measure(sip, far, uas)
+                self.result["daemon_log_warnings"] = warnings_in(sip.daemon.log)
         finally:
             far.stop()
         return self.result
@@ -230,6 +231,12 @@ class ShapeRun:
         }
 
 
+def warnings_in(log_lines, most=5):
+    """The daemon's WARNING/CRITICAL lines during the run (the first few)."""
+    bad = [l.rstrip() for l in log_lines if "WARNING" in l or "CRITICAL" in l]
+    return {"count": len(bad), "first": bad[:most]}
+
+
 def _round(v, nd=3):
     return None if v is None else round(v, nd)
 
@@ -273,6 +280,7 @@ def table(r):
         ("call -> first RTP at page", f"median {s['first_rtp_median']} s, p95 {s['first_rtp_p95']} s"),
         ("load generator / sipp", f"{100 * load['client_core']:.1f} % / {100 * load['sipp_core']:.1f} % of a core"),
         ("machine busy (all)", f"{load['machine_busy_pct']} % of {load['cores']} cores"),
+        ("daemon log warnings", str(r["daemon_log_warnings"]["count"])),
     ]
     width = max(len(k) for k, _ in rows)
     lines = [f"== {r['shape']}: {r['calls_requested']} calls =="]
