@@ -36,7 +36,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "tests", "e2e"))
 
 from farend import BenchUas, RtpFarEnd  # noqa: E402
 from mgcalls import SipPlatform, require_netns  # noqa: E402
-from phones import BenchPhone, pump  # noqa: E402
+from phones import BenchPhone, GLib, pump  # noqa: E402
 import procstat  # noqa: E402
 from procstat import Snapshot  # noqa: E402
 
@@ -144,10 +144,6 @@ class ShapeRun:
         pump(15 + len(calls) * 0.2,
              lambda: all((c.t_accepted and c.t_first_rtp) or c.ended for c in calls), calls=calls)
         self.result["ramp_s"] = round(time.monotonic() - t0, 2)
-        if os.environ.get("MGBENCH_DEBUG"):
-            for c in calls:
-                print(c.phone.extension, c.call_id, c.t_accepted, c.t_first_rtp, c.ended, c.received(),
-                      file=sys.stderr)
         return calls
 
     def _window(self, calls, far, uas):
@@ -171,6 +167,7 @@ class ShapeRun:
         far.sending = False
         pump(DRAIN_S)
         counters = Counters(calls, far)
+        counters.udp_rcvbuf_errors = procstat.udp_receive_buffer_errors()
         for c in calls:
             c.send(True)
         far.sending = True
@@ -215,6 +212,7 @@ class ShapeRun:
             "sip_to_webrtc": loss(drained.far_sent - c0.far_sent, drained.page_received - c0.page_received),
             "packets_webrtc_to_sip": [page_sent, drained.far_received - c0.far_received],
             "packets_sip_to_webrtc": [drained.far_sent - c0.far_sent, drained.page_received - c0.page_received],
+            "udp_rcvbuf_errors": drained.udp_rcvbuf_errors - c0.udp_rcvbuf_errors,
         }
         setups = [c.setup_s() for c in calls]
         media = [c.media_s() for c in calls]
@@ -242,13 +240,13 @@ def _round(v, nd=3):
 
 
 class GLibTimer:
+    """fn() every seconds on the main context, until cancel()."""
+
     def __init__(self, seconds, fn):
-        from gi.repository import GLib
-        self.GLib = GLib
         self.id = GLib.timeout_add(int(seconds * 1000), lambda: fn() or True)
 
     def cancel(self):
-        self.GLib.source_remove(self.id)
+        GLib.source_remove(self.id)
 
 
 # -- output -----------------------------------------------------------------
@@ -276,6 +274,7 @@ def table(r):
                                f" received {l['packets_webrtc_to_sip'][1]})"),
         ("loss SIP -> WebRTC", f"{pct(l['sip_to_webrtc'])}  (sent {l['packets_sip_to_webrtc'][0]},"
                                f" received {l['packets_sip_to_webrtc'][1]})"),
+        ("UDP receive-buffer drops", f"{l['udp_rcvbuf_errors']} (namespace-wide, any socket)"),
         ("setup (call -> accepted)", f"median {s['median']} s, p95 {s['p95']} s, max {s['max']} s"),
         ("call -> first RTP at page", f"median {s['first_rtp_median']} s, p95 {s['first_rtp_p95']} s"),
         ("load generator / sipp", f"{100 * load['client_core']:.1f} % / {100 * load['sipp_core']:.1f} % of a core"),

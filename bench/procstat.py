@@ -73,3 +73,13 @@ def cpu_by_thread(before, after):
     shares = {n: (after.thread_cpu_s[n] - before.thread_cpu_s[n]) / total for n in after.thread_cpu_s}
     return dict(sorted(((n, round(v, 3)) for n, v in shares.items() if v >= 0.01),
                        key=lambda kv: -kv[1]))
+
+
+def udp_receive_buffer_errors():
+    """UDP datagrams the kernel dropped for a full socket receive buffer, in
+    this network namespace (/proc/net/snmp RcvbufErrors): loss that happened
+    in a socket queue (the daemon's or the bench's own) rather than in a
+    pipeline."""
+    with open("/proc/net/snmp") as f:
+        udp = [line.split() for line in f if line.startswith("Udp:")]
+    return int(udp[1][udp[0].index("RcvbufErrors")])
