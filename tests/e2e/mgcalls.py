@@ -273,8 +273,9 @@ class SipPlatform:
     whose extensions register there; far phones on demand. Inside the
     test's network namespace everything is on 127.0.0.1."""
 
-    def __init__(self, far_users, extensions=("1000", "1001"), platform=True):
+    def __init__(self, far_users, extensions=("1000", "1001"), platform=True, daemon_config=""):
         self.tmp = tempfile.mkdtemp(prefix="mg-e2e-calls-")
+        self.daemon_config = daemon_config  # extra mediagate.conf text, e.g. [limits]
         self.extensions = {e: f"p{e}" for e in extensions}
         self.kamailio = Kamailio(dict(far_users, **self.extensions)) if platform else None
         self.daemon = None
@@ -285,7 +286,7 @@ class SipPlatform:
         try:
             if self.kamailio:
                 self.kamailio.start()
-            self.daemon = Daemon().start()
+            self.daemon = Daemon(self.daemon_config).start()
             for ext, password in self.extensions.items():
                 r = self.daemon.admin("POST", "/cms/api/v1/extensions", {
                     "from": ext, "to": ext, "display_name": f"Agent {ext}",
@@ -294,7 +295,10 @@ class SipPlatform:
             if self.kamailio:
                 r = self.daemon.admin("PATCH", "/cms/api/v1/sip", {"primary_uri": self.kamailio.uri})
                 assert r.status == 200, r
-                if not wait_for(lambda: set(self.registration_states().values()) == {"registered"}, 10):
+                # many extensions register one after the other: give each a moment
+                wait_s = max(10, len(self.extensions) * 0.2)
+                if not wait_for(lambda: set(self.registration_states().values()) == {"registered"},
+                                wait_s):
                     raise RuntimeError(f"extensions did not register: {self.registration_states()}")
         except BaseException:
             self.__exit__()
@@ -393,6 +397,14 @@ class SippInfoPhone:
         self.proc = None
 
     def start(self):
+        self.register()
+        self.proc = subprocess.Popen(self.uas_command(), cwd=self.dir,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(0.3)  # sipp binds before it reads the scenario's first recv
+        return self
+
+    def register(self):
+        """REGISTERs user with Kamailio from our SIP port (sipp/register.xml)."""
         kam = self.platform.kamailio
         reg = subprocess.run(
             ["sipp", "-sf", os.path.join(SIPP_DIR, "register.xml"), "-s", self.user,
@@ -401,14 +413,14 @@ class SippInfoPhone:
             cwd=self.dir, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         if reg.returncode != 0:
             raise RuntimeError(f"sipp could not register {self.user}: {reg.stderr[-2000:]}")
-        self.proc = subprocess.Popen(
-            ["sipp", "-sf", os.path.join(SIPP_DIR, self.scenario), "-aa",
-             "-i", "127.0.0.1", "-p", str(self.port), "-mi", "127.0.0.1",
-             "-mp", str(self.media_port), *self.media_args, "-m", "1", "-nostdin", "-trace_msg",
-             "-message_file", self.messages, "-timeout", "60"],
-            cwd=self.dir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(0.3)  # sipp binds before it reads the scenario's first recv
-        return self
+
+    def uas_command(self):
+        """The sipp UAS that answers on the registered port (the class's
+        scenario and media options)."""
+        return ["sipp", "-sf", os.path.join(SIPP_DIR, self.scenario), "-aa",
+                "-i", "127.0.0.1", "-p", str(self.port), "-mi", "127.0.0.1",
+                "-mp", str(self.media_port), *self.media_args, "-m", "1", "-nostdin", "-trace_msg",
+                "-message_file", self.messages, "-timeout", "60"]
 
     def info_digits(self):
         """The Signal= values of the INFO requests it received, in order."""
