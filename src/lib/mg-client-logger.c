@@ -31,7 +31,6 @@
 
 #define AUTH_TIMEOUT_SECONDS 10
 #define PRUNE_INTERVAL_SECONDS 3600
-#define SLOT_KEY "mg-source-slot"
 
 struct _MgClientLogger
 {
@@ -351,7 +350,7 @@ on_websocket (SoupServer *server, SoupServerMessage *msg, const char *path,
 
   lc->logger = self;
   lc->connection = g_object_ref (connection);
-  lc->slot = g_object_steal_data (G_OBJECT (msg), SLOT_KEY);
+  lc->slot = mg_websocket_take_slot (msg);
   lc->id = g_strdup_printf ("%p", (void *) connection);
   g_assert (lc->slot != NULL);
   /* libsoup closes with 1009 above this; between the two we answer line_too_long */
@@ -362,45 +361,14 @@ on_websocket (SoupServer *server, SoupServerMessage *msg, const char *path,
   lc->timeout_id = g_timeout_add_seconds (AUTH_TIMEOUT_SECONDS, on_auth_timeout, lc);
 }
 
-static void
-reply_forbidden (SoupServerMessage *msg, const char *message)
-{
-  g_autoptr (JsonObject) error = json_object_new ();
-  g_autoptr (JsonObject) root = json_object_new ();
-  g_autoptr (JsonNode) node = json_node_new (JSON_NODE_OBJECT);
-  char *text;
-
-  json_object_set_string_member (error, "code", "already_connected");
-  json_object_set_string_member (error, "message", message);
-  json_object_set_object_member (root, "error", g_steal_pointer (&error));
-  json_node_set_object (node, root);
-  text = json_to_string (node, FALSE);
-  soup_server_message_set_status (msg, SOUP_STATUS_FORBIDDEN, NULL);
-  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, text, strlen (text));
-}
-
 /* Before the upgrade: one live connection per client address. */
 static void
 on_upgrade_request (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query,
                     gpointer user_data)
 {
   MgClientLogger *self = user_data;
-  GSocketAddress *remote = soup_server_message_get_remote_address (msg);
-  g_autoptr (GError) error = NULL;
-  MgSourceSlot *slot;
 
-  if (soup_server_message_get_status (msg) != 0 || !G_IS_INET_SOCKET_ADDRESS (remote))
-    return;
-  slot = mg_source_policy_admit (self->policy,
-                                 g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)),
-                                 soup_server_message_get_request_headers (msg), &error);
-  if (slot != NULL)
-    {
-      g_object_set_data_full (G_OBJECT (msg), SLOT_KEY, slot, (GDestroyNotify) mg_source_slot_free);
-      return;
-    }
-  g_info ("client log connection refused: %s", error->message);
-  reply_forbidden (msg, error->message);
+  mg_websocket_admit (self->policy, msg, "client log");
 }
 
 void

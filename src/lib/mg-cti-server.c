@@ -14,6 +14,7 @@
 #include "mg-cti-session-private.h"
 #include "mg-settings.h"
 #include "mg-store-clients-private.h"
+#include "mg-websocket-private.h"
 
 /**
  * MgCtiServer:
@@ -39,6 +40,7 @@ struct _MgCtiServer
   GHashTable *connections; /* SoupWebsocketConnection* -> MgCtiSession* (owned) */
   GHashTable *sessions; /* session ID -> MgCtiSession* (borrowed) */
   MgCallManager *calls;
+  MgSourcePolicy *policy; /* one connection per client address, load balancers apart */
   GHashTable *tracks; /* call ID -> CallTrack: what the monitors were told */
 };
 
@@ -89,6 +91,7 @@ mg_cti_server_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->calls, self);
   g_clear_object (&self->calls);
   g_clear_pointer (&self->tracks, g_hash_table_unref);
+  g_clear_object (&self->policy);
   g_clear_object (&self->store);
   g_clear_object (&self->signer);
   G_OBJECT_CLASS (mg_cti_server_parent_class)->dispose (object);
@@ -106,6 +109,24 @@ mg_cti_server_init (MgCtiServer *self)
   self->connections = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
   self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->tracks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, call_track_free);
+  self->policy = mg_source_policy_new ();
+}
+
+static void
+apply_settings (MgCtiServer *self)
+{
+  g_autoptr (JsonObject) cti = mg_settings_load (self->store, "cti");
+  g_auto (GStrv) balancers = mg_settings_dup_strv (cti, "load_balancers");
+  g_autoptr (GError) error = NULL;
+
+  if (!mg_source_policy_set_load_balancers (self->policy, (const char *const *) balancers, &error))
+    g_warning ("CTI: keeping the old load balancers: %s", error->message);
+}
+
+static void
+on_settings_changed (MgStore *store, const char *what, MgCtiServer *self)
+{
+  apply_settings (self);
 }
 
 /**
@@ -122,18 +143,20 @@ mg_cti_server_new (MgStore *store, MgTokenSigner *signer)
 
   self->store = g_object_ref (store);
   self->signer = g_object_ref (signer);
+  apply_settings (self);
+  g_signal_connect_object (store, "changed::cti", G_CALLBACK (on_settings_changed), self, 0);
   return self;
 }
 
-static char *
-remote_ip_of (SoupServerMessage *msg)
+/* Before the upgrade: one live connection per client address (the seed's
+ * one-connection-per-IP rule), except behind listed load balancers. */
+static void
+on_upgrade_request (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query,
+                    gpointer user_data)
 {
-  GSocketAddress *remote = soup_server_message_get_remote_address (msg);
+  MgCtiServer *self = user_data;
 
-  if (!G_IS_INET_SOCKET_ADDRESS (remote))
-    return g_strdup ("unknown");
-  return g_inet_address_to_string (
-    g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)));
+  mg_websocket_admit (self->policy, msg, "CTI");
 }
 
 static const char *
@@ -152,12 +175,14 @@ on_websocket (SoupServer *server, SoupServerMessage *msg, const char *path,
               SoupWebsocketConnection *connection, gpointer user_data)
 {
   MgCtiServer *self = user_data;
-  g_autofree char *remote_ip = remote_ip_of (msg);
-  MgCtiSession *session = mg_cti_session_new (self, connection, remote_ip, bearer_of (msg));
+  MgSourceSlot *slot = mg_websocket_take_slot (msg);
+  MgCtiSession *session;
 
-  g_hash_table_insert (self->connections, connection, session);
-  g_debug ("CTI connection from %s (%s)", remote_ip,
+  g_return_if_fail (slot != NULL);
+  g_debug ("CTI connection from %s (%s)", mg_source_slot_get_client (slot),
            soup_websocket_connection_get_protocol (connection));
+  session = mg_cti_session_new (self, connection, slot, bearer_of (msg));
+  g_hash_table_insert (self->connections, connection, session);
 }
 
 /**
@@ -171,6 +196,7 @@ void
 mg_cti_server_attach (MgCtiServer *self, MgHttpListener *listener)
 {
   g_return_if_fail (MG_IS_CTI_SERVER (self));
+  mg_http_listener_add_handler (listener, "/csta", on_upgrade_request, self, NULL);
   soup_server_add_websocket_handler (mg_http_listener_get_soup_server (listener), "/csta", NULL,
                                      SUBPROTOCOLS, on_websocket, self, NULL);
 }

@@ -5,6 +5,7 @@
 
 #include "mg-cti-events-private.h"
 #include "mg-cti-server-private.h"
+#include "mg-source-policy-private.h"
 
 G_BEGIN_DECLS
 
@@ -13,7 +14,7 @@ G_DECLARE_FINAL_TYPE (MgCtiSession, mg_cti_session, MG, CTI_SESSION, GObject)
 
 MgCtiSession *mg_cti_session_new    (MgCtiServer             *server,
                                      SoupWebsocketConnection *connection,
-                                     const char              *remote_ip,
+                                     MgSourceSlot            *slot,
                                      const char              *bearer_token);
 const char   *mg_cti_session_get_id (MgCtiSession *self);
 void          mg_cti_session_close  (MgCtiSession *self,

@@ -44,7 +44,8 @@ struct _MgCtiSession
   SoupWebsocketConnection *connection;
   gboolean binary; /* csta-xml-tcp */
   MgCstaStream *stream;
-  char *remote_ip;
+  MgSourceSlot *slot; /* our hold on the client address */
+  const char *remote_ip;
   char *bearer_token;
 
   char *id; /* once started */
@@ -673,7 +674,7 @@ mg_cti_session_finalize (GObject *object)
   g_clear_pointer (&self->stream, mg_csta_stream_free);
   g_clear_pointer (&self->deferred, g_ptr_array_unref);
   g_clear_pointer (&self->monitors, g_hash_table_unref);
-  g_free (self->remote_ip);
+  g_clear_pointer (&self->slot, mg_source_slot_free);
   g_free (self->bearer_token);
   g_free (self->id);
   g_free (self->application_id);
@@ -694,8 +695,9 @@ mg_cti_session_init (MgCtiSession *self)
   self->monitors = mg_cti_monitors_new ();
 }
 
+/* @slot: (transfer full): the connection's admission by the source policy */
 MgCtiSession *
-mg_cti_session_new (MgCtiServer *server, SoupWebsocketConnection *connection, const char *remote_ip,
+mg_cti_session_new (MgCtiServer *server, SoupWebsocketConnection *connection, MgSourceSlot *slot,
                     const char *bearer_token)
 {
   MgCtiSession *self = g_object_new (MG_TYPE_CTI_SESSION, NULL);
@@ -706,7 +708,8 @@ mg_cti_session_new (MgCtiServer *server, SoupWebsocketConnection *connection, co
     g_strcmp0 (soup_websocket_connection_get_protocol (connection), "csta-xml-tcp") == 0;
   if (self->binary)
     self->stream = mg_csta_stream_new ();
-  self->remote_ip = g_strdup (remote_ip);
+  self->slot = slot;
+  self->remote_ip = mg_source_slot_get_client (slot);
   self->bearer_token = g_strdup (bearer_token);
   /* a text message is the invokeID and at most 64 KiB of XML (checked in
    * on_text, which closes with 1009); libsoup's own cap is twice that and

@@ -112,6 +112,9 @@ static const KeySpec cti_keys[] = {
   { "session_timeout", KEY_INT, 10, 86400, "3600" },
   /* seconds between our SystemStatus messages; 0: none */
   { "heartbeat_interval", KEY_INT, 0, 3600, "60" },
+  /* the seed's LOADBALANCER: peers that may hold many connections and whose
+   * Forwarded/X-Forwarded-For name the client; others: one connection */
+  { "load_balancers", KEY_LIST, 0, MAX_LIST_ITEMS, "[]", NULL, mg_settings_check_network },
 };
 
 /* The client logger (docs/client-log.md); its listener address and port are

@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 import gi
 
 gi.require_version("Soup", "3.0")
-from gi.repository import GLib, Soup  # noqa: E402
+from gi.repository import Gio, GLib, Soup  # noqa: E402
 
 ED6 = "http://www.ecma-international.org/standards/ecma-323/csta/ed6"
 ED4 = "http://www.ecma-international.org/standards/ecma-323/csta/ed4"
@@ -66,10 +66,14 @@ class Message:
 
 
 class CstaClient:
-    def __init__(self, port, protocol="csta-xml", host="127.0.0.1", bearer=None):
+    def __init__(self, port, protocol="csta-xml", host="127.0.0.1", bearer=None, source=None,
+                 headers=None):
         self.url = f"wss://{host}:{port}/csta"
         self.protocol = protocol
         self.bearer = bearer
+        self.source = source  # a local address, e.g. 127.0.0.2: another client
+        self.headers = headers or {}
+        self.status = None  # the upgrade's HTTP status
         self.ctx = GLib.MainContext.default()
         self.conn = None
         self.messages = []
@@ -87,17 +91,25 @@ class CstaClient:
         return predicate()
 
     def connect(self):
-        self.session = Soup.Session()
+        if self.source:
+            self.session = Soup.Session(local_address=Gio.InetSocketAddress.new_from_string(self.source, 0))
+        else:
+            self.session = Soup.Session()
         msg = Soup.Message.new("GET", self.url)
         msg.connect("accept-certificate", lambda *a: True)
         if self.bearer:
             msg.get_request_headers().append("Authorization", "Bearer " + self.bearer)
+        for name, value in self.headers.items():
+            msg.get_request_headers().append(name, value)
         result = []
         self.session.websocket_connect_async(msg, None, [self.protocol], GLib.PRIORITY_DEFAULT, None,
                                              lambda s, r: result.append(r))
         if not self.spin(lambda: result, 10):
             raise RuntimeError("WebSocket connect timed out")
-        self.conn = self.session.websocket_connect_finish(result[0])
+        try:
+            self.conn = self.session.websocket_connect_finish(result[0])
+        finally:
+            self.status = msg.get_status()
         self.conn.set_max_incoming_payload_size(4 * 65536)
         self.conn.connect("message", self._on_message)
         self.conn.connect("closed", self._on_closed)

@@ -184,7 +184,9 @@ class Cti(unittest.TestCase):
     def test_session_timeout_setting_caps_the_duration(self):
         self.set_cti(session_timeout=60)
         c = self.started(duration=7200)
-        c2 = self.started()
+        c2 = CstaClient(self.d.cti_port, source="127.0.0.2").connect()
+        self.addCleanup(c2.close)
+        c2.start(self.token())
         self.assertEqual(c.wait_closed(0.1), None)
         for client in (c, c2):
             reply = client.request(f'<ResetApplicationSessionTimer xmlns="{SESSION_NS}"><sessionID>'
@@ -218,7 +220,46 @@ class Cti(unittest.TestCase):
             r = self.d.admin("PATCH", "/cms/api/v1/cti", bad)
             self.assertEqual(r.status, 400, r)
         self.assertEqual(self.d.admin("GET", "/cms/api/v1/cti").json,
-                         {"session_timeout": 3600, "heartbeat_interval": 60})
+                         {"session_timeout": 3600, "heartbeat_interval": 60, "load_balancers": []})
+        r = self.d.admin("PATCH", "/cms/api/v1/cti", {"load_balancers": ["10.0.0.1/8"]})
+        self.assertEqual(r.status, 400, r)
+
+    # -- one connection per client address, load balancers apart -------------------
+
+    def test_second_connection_from_one_address_is_refused(self):
+        first = self.client()
+        second = CstaClient(self.d.cti_port)
+        with self.assertRaises(Exception):
+            second.connect()
+        self.assertEqual(second.status, 403)
+        other = CstaClient(self.d.cti_port, source="127.0.0.2").connect()  # another client
+        other.close()
+        first.close()
+        # the address is free again once its connection ended
+        self.assertTrue(first.spin(lambda: self.d.admin("GET", "/healthz").json["cti_sessions"] == 0, 3))
+        again = self.client()
+        again.start(self.token())
+
+    def test_load_balancer_connections_count_per_forwarded_client(self):
+        self.set_cti(load_balancers=["127.0.0.1"])
+        a = CstaClient(self.d.cti_port, headers={"X-Forwarded-For": "198.51.100.7"}).connect()
+        self.addCleanup(a.close)
+        b = CstaClient(self.d.cti_port, headers={"Forwarded": "for=198.51.100.8"}).connect()
+        self.addCleanup(b.close)
+        a.start(self.token())
+        b.start(self.token())
+        c = CstaClient(self.d.cti_port, headers={"X-Forwarded-For": "198.51.100.7"})
+        with self.assertRaises(Exception):
+            c.connect()
+        self.assertEqual(c.status, 403)
+        # not behind a listed balancer: the header does not count
+        d = CstaClient(self.d.cti_port, source="127.0.0.3",
+                       headers={"X-Forwarded-For": "198.51.100.9"}).connect()
+        self.addCleanup(d.close)
+        e = CstaClient(self.d.cti_port, source="127.0.0.3", headers={"X-Forwarded-For": "198.51.100.10"})
+        with self.assertRaises(Exception):
+            e.connect()
+        self.assertEqual(e.status, 403)
 
 
 def monitor_start(device, filter_xml=""):
@@ -364,7 +405,7 @@ class Monitors(unittest.TestCase):
     def test_events_of_one_call_reach_two_sessions(self):
         token = self.d.client("POST", "/oauth/token", "grant_type=client_credentials",
                               auth=("crm", SECRET), content_type=FORM).json["access_token"]
-        other = CstaClient(self.d.cti_port, "csta-xml-tcp").connect()
+        other = CstaClient(self.d.cti_port, "csta-xml-tcp", source="127.0.0.2").connect()
         self.addCleanup(other.close)
         other.start(token)
         m_other = text(other.request(monitor_start("1001")).root, "monitorCrossRefID")
