@@ -618,6 +618,18 @@ set_sockets (MgRtpEndpoint *self, GstBin *bin, GError **error)
   return TRUE;
 }
 
+/* Where packets are plain RTP: after an SRTP shape's decoder, before its
+ * encoder (the funnel's src pad: the sink's peer in the plain shape). */
+static GstPad *
+clear_pad (GstBin *bin, const char *name, const char *pad, GstElement *fallback,
+           const char *fallback_pad)
+{
+  g_autoptr (GstElement) element = gst_bin_get_by_name (bin, name);
+
+  return element ? gst_element_get_static_pad (element, pad)
+                 : gst_element_get_static_pad (fallback, fallback_pad);
+}
+
 /**
  * mg_rtp_endpoint_attach:
  * @self: a #MgRtpEndpoint
@@ -643,8 +655,8 @@ mg_rtp_endpoint_attach (MgRtpEndpoint *self, GstBin *bin, GError **error)
   if (!set_sockets (self, bin, error))
     return FALSE;
   apply_remote (self);
-  self->rx_pad = gst_element_get_static_pad (self->rtp_src, "src");
-  self->tx_pad = gst_element_get_static_pad (self->rtp_sink, "sink");
+  self->rx_pad = clear_pad (bin, "sip_srtp_dec", "rtp_src", self->rtp_src, "src");
+  self->tx_pad = clear_pad (bin, "sip_rtp_mux", "src", self->rtp_sink, "sink");
   self->rx_probe = gst_pad_add_probe (self->rx_pad, types, rx_probe, self, NULL);
   self->tx_probe = gst_pad_add_probe (self->tx_pad, types, tx_probe, self, NULL);
   g_mutex_lock (&self->c.lock);
