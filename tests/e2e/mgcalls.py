@@ -135,7 +135,7 @@ class RtpRecorder:
     def rtp(self):
         """Every captured RTP packet: (time since t0, dport, pt, ssrc, seq, marker, payload)."""
         self.stop()
-        return [(t - self.t0,) + rest for t, *rest in
+        return [(t - self.t0,) + tuple(rest) for t, *rest in
                 rtpcap2wav.rtp_packets(self.pcap, self.ports[0], self.ports[1])]
 
 
