@@ -633,9 +633,22 @@ on_dialog_info (MgSipDialog *dialog, const char *content_type, const char *body,
     send_digit (mg_call_get_leg (call, 0)->phone, call, digit);
 }
 
+/* The peer may give a new key in its answer to our re-INVITE (hold). */
+static void
+on_dialog_reinvite_answered (MgSipDialog *dialog, guint status, const char *sdp, MgCall *call)
+{
+  MgCallLeg *sip = mg_call_get_leg (call, 1);
+  g_autoptr (MgSipSdp) answer = sdp && status < 300 ? mg_sip_sdp_parse (sdp, -1, NULL) : NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (answer != NULL && sip->sdes != NULL && !mg_sdes_take_answer (sip->sdes, answer, &error))
+    g_info ("call %s: the answer to our re-INVITE: %s", mg_call_get_id (call), error->message);
+}
+
 static void
 watch_dialog (MgCall *call, MgSipDialog *dialog, MgRtpEndpoint *rtp)
 {
+  g_signal_connect (dialog, "reinvite-answered", G_CALLBACK (on_dialog_reinvite_answered), call);
   g_signal_connect (dialog, "progress", G_CALLBACK (on_dialog_progress), call);
   g_signal_connect (dialog, "answered", G_CALLBACK (on_dialog_answered), call);
   g_signal_connect (dialog, "ended", G_CALLBACK (on_dialog_ended), call);
@@ -1201,6 +1214,7 @@ on_incoming_sip (MgSipAgent *agent, MgSipDialog *dialog, MgCallManager *self)
   sip->display_name = g_strdup (mg_sip_dialog_get_remote_display (dialog));
   g_signal_connect (dialog, "ended", G_CALLBACK (on_dialog_ended), call);
   g_signal_connect (dialog, "reoffered", G_CALLBACK (on_dialog_reoffered), call);
+  g_signal_connect (dialog, "reinvite-answered", G_CALLBACK (on_dialog_reinvite_answered), call);
   g_signal_connect (dialog, "info", G_CALLBACK (on_dialog_info), call);
   mg_call_set_state (call, MG_CALL_STATE_RINGING);
   mg_sip_dialog_ring (dialog);

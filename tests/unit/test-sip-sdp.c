@@ -652,6 +652,22 @@ test_sdes_our_offer_and_answers (void)
     g_assert_cmpuint (again->len, ==, 1);
   }
 
+  /* the answer to our re-INVITE may carry a new key: ours stays */
+  {
+    g_autofree char *rekeyed = answer_with (
+      "2 AES_CM_128_HMAC_SHA1_32 inline:aobA/qDDNDNAoCRpEq9nVbWhxhPY87+p8ulbJYM0", TRUE);
+    g_autoptr (MgSdpCrypto) line = NULL;
+
+    g_assert_true (take_answer (required, rekeyed, &error));
+    g_assert_no_error (error);
+    line = local_line (required, &secure);
+    g_assert_cmpstr (line->key_params, ==, b->key_params);
+    /* and one that drops SRTP is refused */
+    g_assert_false (take_answer (required, plain, &error));
+    g_assert_error (error, MG_SDP_ERROR, MG_SDP_ERROR_SRTP);
+    g_clear_error (&error);
+  }
+
   /* preferred offers RTP/AVP and takes a plain answer */
   g_clear_pointer (&offer, g_ptr_array_unref);
   offer = mg_sdes_dup_offer (preferred, &secure, &error);
