@@ -29,6 +29,7 @@ hand: tests/e2e/README.md. Each test stays well under 60 s.
 """
 import json
 import os
+import re
 import time
 import unittest
 
@@ -372,8 +373,16 @@ class SrtpSipLeg(PageAndFarPhone):
 
     @classmethod
     def setUpClass(cls):
-        super().setUpClass()
+        # sofia dumps every SIP message (SDP with the keys) into the debug log
+        os.environ["TPORT_LOG"] = "1"
         try:
+            super().setUpClass()
+        finally:
+            del os.environ["TPORT_LOG"]
+        try:
+            r = cls.sip.daemon.admin("PATCH", "/cms/api/v1/diagnostics",
+                                     {"log_levels": {"sip": "debug", "media": "debug"}})
+            assert r.status == 200, r
             r = cls.sip.daemon.admin("PATCH", "/cms/api/v1/media", {"sip_srtp": "required"})
             assert r.status == 200, r
             cls.bob = cls.sip.baresip("2000", "p2000", tone=FAR_HZ, codecs="PCMU",
@@ -518,6 +527,19 @@ class SrtpSipLeg(PageAndFarPhone):
         self.page.ok("hangup", call_id)
         # plain RTP: the page's tone is on the wire
         assert_tone(rec.wav(), MIC_HZ, (up + START_S, end))
+
+    def test_7_keys_stay_out_of_the_logs(self):
+        """Runs last: the calls above logged their SIP messages at debug level
+        (SDP included); every SDES key in them is redacted."""
+        d = self.sip.daemon
+        text = "".join(d.log)
+        for root, _dirs, files in os.walk(d.log_dir):
+            for name in files:
+                with open(os.path.join(root, name), errors="replace") as f:
+                    text += f.read()
+        self.assertIn("inline:<redacted>", text, "no SDES SDP reached the debug log")
+        keys = re.findall(r"inline:(?!<redacted>)[A-Za-z0-9+/=]{8,}", text)
+        self.assertEqual(keys, [], "SDES keys in the daemon's log")
 
     def test_5_plain_phone_is_refused_and_the_daemon_goes_on(self):
         carol = self.carol
