@@ -456,8 +456,12 @@ class SrtpSipLeg(PageAndFarPhone):
         with RtpRecorder(self.bob.rtp_ports, self.sip.tmp, name="srtp2") as rec:
             call_id = self.bob_calls_page()
             self.assert_call_is_srtp()
-            self.assert_hears(self.page, call_id, FAR_HZ)
-            # RFC 4733 from the phone, inside SRTP
+            self.hear_far_tone_for_3s(call_id)
+            # RFC 4733 both ways inside SRTP (toward bob the page's audio and
+            # events are numbered as one stream, or SRTP refuses the events)
+            self.assertEqual(self.page.ok("sendDtmf", call_id, "1234#", "rfc4733"), "rfc4733")
+            wait_for(lambda: len(dtmf_digits(self.bob)) >= 5, 8)
+            self.assertEqual(dtmf_digits(self.bob), "1234#")
             self.bob.command("sndcode", "59*")
             wait_for(lambda: len(self.page.events(type="dtmf", call_id=call_id)) >= 3, 8)
             digits = "".join(e["detail"]["digit"] for e in self.page.events(type="dtmf",
