@@ -375,7 +375,9 @@ test_build_offer (void)
   g_assert_error (error, MG_SDP_ERROR, MG_SDP_ERROR_INVALID);
 }
 
-/* SDES offers as real phones send them (keys are random test values). */
+/* SDES offers in the shape real phones send them (keys are random test
+ * values; the Asterisk and Cisco ones follow their documented forms, not
+ * captures). */
 static const char asterisk_savp_sdp[] =
   "v=0" CRLF "o=- 1595933223 1595933224 IN IP4 192.0.2.10" CRLF "s=Asterisk" CRLF
   "c=IN IP4 192.0.2.10" CRLF "t=0 0" CRLF "m=audio 14582 RTP/SAVP 0 101" CRLF
@@ -383,8 +385,19 @@ static const char asterisk_savp_sdp[] =
   "a=rtpmap:0 PCMU/8000" CRLF "a=rtpmap:101 telephone-event/8000" CRLF "a=fmtp:101 0-16" CRLF
   "a=ptime:20" CRLF "a=sendrecv" CRLF;
 
-/* baresip's srtp module (mediaenc=srtp-mand): four suites, 256-bit first */
+/* baresip 1.0.0's srtp module (mediaenc=srtp-mand) as seen on the wire in
+ * the e2e SrtpSipLeg: one line */
 static const char baresip_savp_sdp[] =
+  "v=0" CRLF "o=- 3821461722 1048914330 IN IP4 127.0.0.1" CRLF "s=-" CRLF
+  "c=IN IP4 127.0.0.1" CRLF "t=0 0" CRLF "m=audio 35102 RTP/SAVP 0 101" CRLF
+  "b=AS:87" CRLF "a=rtpmap:0 PCMU/8000" CRLF "a=rtpmap:101 telephone-event/8000" CRLF
+  "a=fmtp:101 0-15" CRLF "a=sendrecv" CRLF "a=label:1" CRLF
+  "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:l67a4X3v29KzdKHxDIaCgvUi2R+jICxZlfvVpOoF" CRLF
+  "a=rtcp-rsize" CRLF "a=ptime:20" CRLF;
+
+/* a phone offering four suites, 256-bit first (made up: the order is the
+ * phone's, and we take its first usable line) */
+static const char multi_suite_savp_sdp[] =
   "v=0" CRLF "o=- 3821461722 1048914330 IN IP4 127.0.0.1" CRLF "s=-" CRLF
   "c=IN IP4 127.0.0.1" CRLF "t=0 0" CRLF "m=audio 10048 RTP/SAVP 0 101" CRLF
   "a=rtpmap:0 PCMU/8000" CRLF "a=rtpmap:101 telephone-event/8000" CRLF "a=fmtp:101 0-15" CRLF
@@ -432,7 +445,8 @@ test_sdes_real_offers (void)
     const char *suite;
   } cases[] = {
     { asterisk_savp_sdp, 1, "AES_CM_128_HMAC_SHA1_80" },
-    { baresip_savp_sdp, 1, "AES_256_CM_HMAC_SHA1_32" },
+    { baresip_savp_sdp, 1, "AES_CM_128_HMAC_SHA1_80" },
+    { multi_suite_savp_sdp, 1, "AES_256_CM_HMAC_SHA1_32" },
     { cisco_savp_sdp, 2, "AES_CM_128_HMAC_SHA1_32" },
   };
 
