@@ -14,9 +14,12 @@ build_pkgs="meson ninja-build pkg-config gcc libc6-dev gettext
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
   gstreamer1.0-nice gstreamer1.0-tools ca-certificates
   libnice-dev"
+# (gstreamer1.0-plugins-bad also brings srtpenc/srtpdec for SDES-SRTP on the
+# SIP leg; GnuTLS draws its keys.)
 # unit and api suites, the real peers of the e2e suite, and the browser phone
-# tests (node runs them; chromium is the browser), and the GStreamer GIR
-# the benchmark's WebRTC phones use (bench/phones.py)
+# tests (node runs them; chromium is the browser; baresip's srtp module, in
+# baresip-core, is the SDES far phone), and the GStreamer GIR the benchmark's
+# WebRTC phones use (bench/phones.py)
 test_pkgs="python3 python3-gi gir1.2-json-1.0 gir1.2-soup-3.0 gnutls-bin sqlite3 curl systemd
   flatpak-builder clang-format kamailio baresip sip-tester sox tcpdump iproute2 nodejs chromium
   gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0 gir1.2-gst-plugins-bad-1.0"

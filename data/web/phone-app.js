@@ -78,6 +78,7 @@ export const STRINGS = {
   cause_rejected: 'The call was rejected.',
   cause_unavailable: 'The number cannot be reached right now.',
   cause_media_failed: 'The audio connection failed.',
+  cause_srtp_required: 'The other phone cannot encrypt the call, and this server requires it.',
   cause_cancelled: 'The caller gave up.',
   cause_shutdown: 'The server is shutting down.',
   cause_connection_lost: 'The connection to the server was lost.',

@@ -222,6 +222,14 @@ policy_has_telephone_event (MgCallManager *self)
   return g_strv_contains ((const char *const *) all, "telephone-event");
 }
 
+static MgSdes *
+policy_sdes (MgCallManager *self)
+{
+  g_autoptr (JsonObject) media = mg_settings_load (self->store, "media");
+
+  return mg_sdes_new (mg_srtp_policy_from_string (mg_settings_get_string (media, "sip_srtp")));
+}
+
 /* "OPUS" (webrtcbin's encoding name) -> "opus" (the policy's name) */
 static const char *
 policy_name (const char *encoding_name)
@@ -410,6 +418,8 @@ build_sip_sdp (MgCallManager *self, MgCall *call, MgCallLeg *sip, MgSdpDirection
                GError **error)
 {
   g_autoptr (GPtrArray) codecs = g_ptr_array_new_with_free_func ((GDestroyNotify) mg_sdp_codec_free);
+  gboolean secure = FALSE;
+  g_autoptr (GPtrArray) cryptos = sip->sdes ? mg_sdes_dup_local (sip->sdes, &secure) : NULL;
 
   g_ptr_array_add (codecs, mg_sdp_codec_copy (sip->sip_codec));
   if (sip->sip_dtmf_pt >= 0)
@@ -421,7 +431,7 @@ build_sip_sdp (MgCallManager *self, MgCall *call, MgCallLeg *sip, MgSdpDirection
     }
   return mg_sip_sdp_build (media_address (self), mg_rtp_endpoint_get_local_port (sip->rtp),
                            g_str_hash (mg_call_get_id (call)), ++sip->sdp_version, codecs,
-                           direction, error);
+                           direction, cryptos, secure, error);
 }
 
 /* Our INVITE's offer: the phone's codec first (passthrough), then G.711 when
@@ -433,7 +443,13 @@ build_sip_offer (MgCallManager *self, MgCall *call, MgCallLeg *phone, MgCallLeg 
   const char *first = policy_name (mg_webrtc_leg_get_encoding_name (phone->webrtc));
   g_auto (GStrv) policy = policy_codecs (self);
   g_autoptr (GPtrArray) codecs = g_ptr_array_new_with_free_func ((GDestroyNotify) mg_sdp_codec_free);
+  g_autoptr (GPtrArray) cryptos = NULL;
+  gboolean secure = FALSE;
 
+  sip->sdes = policy_sdes (self);
+  cryptos = mg_sdes_dup_offer (sip->sdes, &secure, error);
+  if (cryptos == NULL && error != NULL && *error != NULL)
+    return NULL;
   g_ptr_array_add (codecs, mg_sdp_codec_new_default (first));
   if (g_strcmp0 (first, "opus") == 0)
     for (guint i = 0; policy[i] != NULL; i++)
@@ -443,7 +459,7 @@ build_sip_offer (MgCallManager *self, MgCall *call, MgCallLeg *phone, MgCallLeg 
     g_ptr_array_add (codecs, mg_sdp_codec_new_default ("telephone-event"));
   return mg_sip_sdp_build (media_address (self), mg_rtp_endpoint_get_local_port (sip->rtp),
                            g_str_hash (mg_call_get_id (call)), ++sip->sdp_version, codecs,
-                           MG_SDP_DIRECTION_SENDRECV, error);
+                           MG_SDP_DIRECTION_SENDRECV, cryptos, secure, error);
 }
 
 static gboolean
@@ -456,11 +472,12 @@ open_rtp (MgCallManager *self, MgCallLeg *sip, GError **error)
   return sip->rtp != NULL;
 }
 
-/* Takes the SIP peer's SDP: the codec (preferring the phone's), its
+/* Takes the SIP peer's SDP (an offer, else an answer to ours): the crypto
+ * line under the SRTP policy, the codec (preferring the phone's), its
  * telephone-event and its address. */
 static gboolean
 take_sip_sdp (MgCallManager *self, MgCallLeg *phone, MgCallLeg *sip, const char *text,
-              GError **error)
+              gboolean offer, GError **error)
 {
   g_autoptr (MgSipSdp) sdp = NULL;
   g_auto (GStrv) order = NULL;
@@ -474,6 +491,10 @@ take_sip_sdp (MgCallManager *self, MgCallLeg *phone, MgCallLeg *sip, const char 
     }
   sdp = mg_sip_sdp_parse (text, -1, error);
   if (sdp == NULL)
+    return FALSE;
+  if (sip->sdes == NULL)
+    sip->sdes = policy_sdes (self);
+  if (!(offer ? mg_sdes_take_offer : mg_sdes_take_answer) (sip->sdes, sdp, error))
     return FALSE;
   order = codecs_preferring (self, policy_name (mg_webrtc_leg_get_encoding_name (phone->webrtc)));
   codec = mg_sip_sdp_choose_codec (sdp, (const char *const *) order, error);
@@ -630,7 +651,7 @@ on_dialog_progress (MgSipDialog *dialog, guint status, const char *reason, const
     }
   if (sdp != NULL && !mg_call_is_bridged (call))
     {
-      if (take_sip_sdp (self, phone, sip, sdp, &error))
+      if (take_sip_sdp (self, phone, sip, sdp, FALSE, &error))
         play_early_media (self, call);
       else
         g_info ("call %s: no early media: %s", mg_call_get_id (call), error->message);
@@ -647,10 +668,12 @@ on_dialog_answered (MgSipDialog *dialog, const char *sdp, MgCall *call)
   MgCallLeg *sip = mg_call_get_leg (call, 1);
   g_autoptr (GError) error = NULL;
 
-  if (!mg_call_is_bridged (call) && !take_sip_sdp (self, phone, sip, sdp, &error))
+  if (!mg_call_is_bridged (call) && !take_sip_sdp (self, phone, sip, sdp, FALSE, &error))
     {
+      gboolean srtp = g_error_matches (error, MG_SDP_ERROR, MG_SDP_ERROR_SRTP);
+
       g_info ("call %s: cannot take the SIP answer: %s", mg_call_get_id (call), error->message);
-      end_call (self, call, -1, "media_failed", 0, NULL);
+      end_call (self, call, -1, srtp ? "srtp_required" : "media_failed", 0, NULL);
       return;
     }
   announce_when_connected (self, call);
@@ -679,9 +702,11 @@ on_dialog_reoffered (MgSipDialog *dialog, const char *sdp, MgCall *call)
   MgSdpDirection offered;
   gboolean hold;
 
-  if (offer == NULL)
+  if (offer == NULL || (sip->sdes != NULL && !mg_sdes_take_offer (sip->sdes, offer, &error)))
     {
-      mg_sip_dialog_reject (dialog, 488, NULL);
+      g_info ("call %s: re-INVITE refused: %s", mg_call_get_id (call),
+              error ? error->message : "no usable SDP");
+      mg_sip_dialog_refuse_reinvite (dialog, 488);
       return;
     }
   offered = mg_sip_sdp_get_direction (offer);
@@ -689,7 +714,7 @@ on_dialog_reoffered (MgSipDialog *dialog, const char *sdp, MgCall *call)
   answer = build_sip_sdp (self, call, sip, mg_sdp_direction_answer (offered, FALSE), &error);
   if (answer == NULL)
     {
-      mg_sip_dialog_reject (dialog, 488, NULL);
+      mg_sip_dialog_refuse_reinvite (dialog, 488);
       return;
     }
   mg_sip_dialog_accept_reinvite (dialog, answer);
@@ -716,9 +741,22 @@ on_dialog_info (MgSipDialog *dialog, const char *content_type, const char *body,
     send_digit (mg_call_get_leg (call, 0)->phone, call, digit);
 }
 
+/* The peer may give a new key in its answer to our re-INVITE (hold). */
+static void
+on_dialog_reinvite_answered (MgSipDialog *dialog, guint status, const char *sdp, MgCall *call)
+{
+  MgCallLeg *sip = mg_call_get_leg (call, 1);
+  g_autoptr (MgSipSdp) answer = sdp && status < 300 ? mg_sip_sdp_parse (sdp, -1, NULL) : NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (answer != NULL && sip->sdes != NULL && !mg_sdes_take_answer (sip->sdes, answer, &error))
+    g_info ("call %s: the answer to our re-INVITE: %s", mg_call_get_id (call), error->message);
+}
+
 static void
 watch_dialog (MgCall *call, MgSipDialog *dialog, MgRtpEndpoint *rtp)
 {
+  g_signal_connect (dialog, "reinvite-answered", G_CALLBACK (on_dialog_reinvite_answered), call);
   g_signal_connect (dialog, "progress", G_CALLBACK (on_dialog_progress), call);
   g_signal_connect (dialog, "answered", G_CALLBACK (on_dialog_answered), call);
   g_signal_connect (dialog, "ended", G_CALLBACK (on_dialog_ended), call);
@@ -768,7 +806,7 @@ answer_sip (MgCallManager *self, MgCall *call)
   g_autofree char *answer = NULL;
 
   if (!open_rtp (self, sip, &error)
-      || !take_sip_sdp (self, phone, sip, mg_sip_dialog_get_remote_sdp (sip->dialog), &error)
+      || !take_sip_sdp (self, phone, sip, mg_sip_dialog_get_remote_sdp (sip->dialog), TRUE, &error)
       || (answer = build_sip_sdp (self, call, sip, MG_SDP_DIRECTION_SENDRECV, &error)) == NULL)
     {
       g_info ("call %s: cannot answer: %s", mg_call_get_id (call), error->message);
@@ -1362,20 +1400,34 @@ on_incoming_sip (MgSipAgent *agent, MgSipDialog *dialog, MgCallManager *self)
   MgPhoneSession *phone = mg_phone_hub_lookup (self->hub, number);
   g_autoptr (MgExtension) extension = NULL;
   g_autoptr (JsonObject) extra = NULL;
+  const char *text = mg_sip_dialog_get_remote_sdp (dialog);
+  g_autoptr (MgSipSdp) offer = text ? mg_sip_sdp_parse (text, -1, NULL) : NULL;
+  g_autoptr (MgSdes) sdes = policy_sdes (self);
+  g_autoptr (GError) error = NULL;
   MgCall *call;
   MgCallLeg *sip;
 
   if (phone == NULL || !mg_phone_session_is_connected (phone))
     return FALSE; /* 480 */
+  /* an offer the SRTP policy refuses never rings the phone */
+  if (offer != NULL && !mg_sdes_take_offer (sdes, offer, &error))
+    {
+      g_info ("INVITE from %s refused (488): %s", mg_sip_dialog_get_remote_number (dialog),
+              error->message);
+      mg_sip_dialog_reject (dialog, 488, "Not Acceptable Here");
+      return TRUE;
+    }
   extension = mg_store_get_extension (self->store, number, NULL);
   call = new_call (self, ROUTE_SIP_IN, NULL);
   set_phone (mg_call_get_leg (call, 0), phone, extension);
   sip = mg_call_get_leg (call, 1);
+  sip->sdes = g_steal_pointer (&sdes);
   sip->dialog = g_object_ref (dialog);
   sip->number = g_strdup (mg_sip_dialog_get_remote_number (dialog));
   sip->display_name = g_strdup (mg_sip_dialog_get_remote_display (dialog));
   g_signal_connect (dialog, "ended", G_CALLBACK (on_dialog_ended), call);
   g_signal_connect (dialog, "reoffered", G_CALLBACK (on_dialog_reoffered), call);
+  g_signal_connect (dialog, "reinvite-answered", G_CALLBACK (on_dialog_reinvite_answered), call);
   g_signal_connect (dialog, "info", G_CALLBACK (on_dialog_info), call);
   mg_call_set_state (call, MG_CALL_STATE_RINGING);
   mg_sip_dialog_ring (dialog);

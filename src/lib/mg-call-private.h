@@ -7,6 +7,7 @@
 #include "mg-config.h"
 #include "mg-phone-session.h"
 #include "mg-rtp-endpoint.h"
+#include "mg-sdes-private.h"
 #include "mg-sip-dialog.h"
 #include "mg-sip-sdp.h"
 #include "mg-webrtc-leg.h"
@@ -27,6 +28,7 @@ typedef struct
   /* a SIP dialog */
   MgSipDialog *dialog;
   MgRtpEndpoint *rtp;
+  MgSdes *sdes;        /* SDES-SRTP under the media policy */
   MgSdpCodec *sip_codec;
   int sip_dtmf_pt;
   guint64 sdp_version;

@@ -77,6 +77,7 @@ leg_clear (MgCallLeg *leg)
   g_clear_object (&leg->dtmf_src);
   g_clear_object (&leg->dialog);
   g_clear_object (&leg->rtp);
+  g_clear_object (&leg->sdes);
   g_clear_pointer (&leg->sip_codec, mg_sdp_codec_free);
 }
 
@@ -452,6 +453,8 @@ bridge_sip (MgCall *self, guint w, guint s, GError **error)
   GstPad *webrtc_sink;
   g_autoptr (MgPipelineTemplate) recv_template = NULL;
   gboolean passthrough = g_ascii_strcasecmp (webrtc_codec, sip_codec) == 0;
+  /* SDES-SRTP: the same shapes with srtpdec/srtpenc at the socket */
+  gboolean srtp = sip->sdes != NULL && mg_sdes_is_active (sip->sdes);
 
   if (!passthrough && !(g_ascii_strcasecmp (webrtc_codec, "OPUS") == 0 && is_g711 (sip_codec)))
     {
@@ -460,7 +463,8 @@ bridge_sip (MgCall *self, guint w, guint s, GError **error)
       return FALSE;
     }
 
-  recv_template = mg_pipeline_template_load_for_config (self->config, "sip-rtp-recv", error);
+  recv_template = mg_pipeline_template_load_for_config (self->config,
+                                                       srtp ? "sip-srtp-recv" : "sip-rtp-recv", error);
   if (recv_template == NULL
       || !mg_pipeline_template_set (recv_template, "ENCODING", sip_codec, error)
       || !mg_pipeline_template_set_uint (recv_template, "CLOCK_RATE", sip->sip_codec->clock_rate,
@@ -468,7 +472,7 @@ bridge_sip (MgCall *self, guint w, guint s, GError **error)
       || !mg_pipeline_template_set_uint (recv_template, "PT", sip->sip_codec->payload_type, error)
       || (recv = add_template (self, recv_template, s, error)) == NULL)
     return FALSE;
-  send = add_shape (self, "sip-rtp-send", s, NULL, NULL, error);
+  send = add_shape (self, srtp ? "sip-srtp-send" : "sip-rtp-send", s, NULL, NULL, error);
   if (send == NULL)
     return FALSE;
 
@@ -498,7 +502,8 @@ bridge_sip (MgCall *self, guint w, guint s, GError **error)
                                       error)
                          : NULL;
     }
-  if (to_sip == NULL || to_webrtc == NULL || !mg_rtp_endpoint_attach (sip->rtp, GST_BIN (self->pipeline), error))
+  if (to_sip == NULL || to_webrtc == NULL || !mg_rtp_endpoint_attach (sip->rtp, GST_BIN (self->pipeline), error)
+      || (srtp && !mg_sdes_attach (sip->sdes, GST_BIN (self->pipeline), error)))
     return FALSE;
   mg_rtp_endpoint_set_dtmf_payload_type (sip->rtp, sip->sip_dtmf_pt, FALSE);
 
@@ -656,6 +661,9 @@ describe_leg (MgCallLeg *leg)
       json_object_set_string_member (object, "codec", leg->sip_codec->encoding_name);
       json_object_set_int_member (object, "payload_type", leg->sip_codec->payload_type);
     }
+  if (leg->dialog != NULL)
+    json_object_set_string_member (object, "srtp",
+                                   leg->sdes ? mg_sdes_get_suite (leg->sdes) : "none");
   if (leg->rtp != NULL)
     {
       json_object_set_int_member (object, "local_port", mg_rtp_endpoint_get_local_port (leg->rtp));

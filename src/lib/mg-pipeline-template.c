@@ -69,6 +69,14 @@ static const Contract contracts[] = {
   { "sip-rtp-send",
     { "sip_rtp_mux", "sip_rtp_sink" },
     { "sink=sip_rtp_mux.sink_%u", "dtmf_sink=sip_rtp_mux.sink_%u" } },
+  /* SDES-SRTP: MgSdes keys the coder elements; MgRtpEndpoint probes on the
+   * clear side of them */
+  { "sip-srtp-recv",
+    { "sip_rtp_src", "sip_rtcp_src", "sip_srtp_dec" },
+    { "src=sip_srtp_dec.rtp_src" } },
+  { "sip-srtp-send",
+    { "sip_rtp_mux", "sip_srtp_enc", "sip_rtp_sink" },
+    { "sink=sip_rtp_mux.sink_%u", "dtmf_sink=sip_rtp_mux.sink_%u" } },
   { "passthrough-to-sip", { "webrtc_to_sip" }, { "sink=webrtc_to_sip.sink", "src=webrtc_to_sip.src" } },
   { "passthrough-to-webrtc", { "sip_to_webrtc" }, { "sink=sip_to_webrtc.sink", "src=sip_to_webrtc.src" } },
   { "dtmf-to-sip", { "dtmf_to_sip" }, { "sink=dtmf_to_sip.sink", "src=dtmf_to_sip.src" } },
@@ -84,8 +92,9 @@ static const Contract contracts[] = {
 };
 
 static const char *const shape_names[] = {
-  "sip-rtp-recv", "sip-rtp-send", "passthrough-to-sip", "passthrough-to-webrtc", "dtmf-to-sip",
-  "opus-to-pcmu", "opus-to-pcma", "pcmu-to-opus", "pcma-to-opus", "dtmf-detect",
+  "sip-rtp-recv", "sip-rtp-send", "sip-srtp-recv", "sip-srtp-send", "passthrough-to-sip",
+  "passthrough-to-webrtc", "dtmf-to-sip", "opus-to-pcmu", "opus-to-pcma", "pcmu-to-opus",
+  "pcma-to-opus", "dtmf-detect",
   NULL
 };
 

@@ -25,9 +25,10 @@
  * Pad probes, no extra elements or threads: received packets are counted
  * (packets, bytes, loss and interarrival jitter as in RFC 3550 A.3/A.8),
  * RFC 4733 events are reported as [signal@Mg.RtpEndpoint::dtmf-received],
- * RTCP arriving on the RTP port (rtcp-mux) is dropped. While on hold nothing
- * is sent and the sequence numbers sent afterwards continue where they
- * stopped (DESIGN.md decision 11). Without packets for the inactivity
+ * RTCP arriving on the RTP port (rtcp-mux) is dropped. Packets sent are
+ * numbered in the order they leave, so audio and events merged from two
+ * paths make one sequence; while on hold nothing is sent and the numbers
+ * continue where they stopped (DESIGN.md decision 11). Without packets for the inactivity
  * timeout [signal@Mg.RtpEndpoint::inactive] is emitted (no RTCP or ICE
  * consent tells us the peer has gone).
  *
@@ -59,7 +60,8 @@ typedef struct
   gint64 last_rx_us;    /* monotonic time of the last packet */
   /* send side */
   gboolean hold;
-  guint16 seq_offset;   /* subtracted from outgoing sequence numbers */
+  gboolean numbering;   /* next_seq is set */
+  guint16 next_seq;     /* the number of the next packet sent */
   guint64 sent_packets;
   guint64 sent_bytes;
 } Counters;
@@ -512,38 +514,36 @@ rx_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
   return GST_PAD_PROBE_OK;
 }
 
-/* Sends one buffer's worth of bookkeeping; returns the (maybe rewritten)
- * buffer, or NULL to drop it. */
+/* Sends one buffer's worth of bookkeeping; returns the renumbered buffer,
+ * or NULL to drop it. Every packet sent takes the next sequence number:
+ * what is held back leaves no hole, and the phone's audio and its RFC 4733
+ * events, which reach the funnel by two paths, make one numbering (on calls
+ * from SIP they were seen thousands apart, which SRTP refuses as a replay). */
 static GstBuffer *
 send_one (MgRtpEndpoint *self, GstBuffer *buffer)
 {
   Counters *c = &self->c;
-  guint16 offset;
+  GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
 
+  buffer = gst_buffer_make_writable (buffer);
+  if (!gst_rtp_buffer_map (buffer, GST_MAP_READWRITE, &rtp))
+    return buffer;
   g_mutex_lock (&c->lock);
   if (c->hold)
     {
-      /* what is not sent must not leave a hole in the numbering */
-      c->seq_offset++;
       g_mutex_unlock (&c->lock);
+      gst_rtp_buffer_unmap (&rtp);
       gst_buffer_unref (buffer);
       return NULL;
     }
-  offset = c->seq_offset;
+  if (!c->numbering)
+    c->next_seq = gst_rtp_buffer_get_seq (&rtp);
+  c->numbering = TRUE;
+  gst_rtp_buffer_set_seq (&rtp, c->next_seq++);
   c->sent_packets++;
   c->sent_bytes += gst_buffer_get_size (buffer);
   g_mutex_unlock (&c->lock);
-  if (offset != 0)
-    {
-      GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
-
-      buffer = gst_buffer_make_writable (buffer);
-      if (gst_rtp_buffer_map (buffer, GST_MAP_READWRITE, &rtp))
-        {
-          gst_rtp_buffer_set_seq (&rtp, gst_rtp_buffer_get_seq (&rtp) - offset);
-          gst_rtp_buffer_unmap (&rtp);
-        }
-    }
+  gst_rtp_buffer_unmap (&rtp);
   return buffer;
 }
 
@@ -618,6 +618,18 @@ set_sockets (MgRtpEndpoint *self, GstBin *bin, GError **error)
   return TRUE;
 }
 
+/* Where packets are plain RTP: after an SRTP shape's decoder, before its
+ * encoder (the funnel's src pad: the sink's peer in the plain shape). */
+static GstPad *
+clear_pad (GstBin *bin, const char *name, const char *pad, GstElement *fallback,
+           const char *fallback_pad)
+{
+  g_autoptr (GstElement) element = gst_bin_get_by_name (bin, name);
+
+  return element ? gst_element_get_static_pad (element, pad)
+                 : gst_element_get_static_pad (fallback, fallback_pad);
+}
+
 /**
  * mg_rtp_endpoint_attach:
  * @self: a #MgRtpEndpoint
@@ -643,8 +655,8 @@ mg_rtp_endpoint_attach (MgRtpEndpoint *self, GstBin *bin, GError **error)
   if (!set_sockets (self, bin, error))
     return FALSE;
   apply_remote (self);
-  self->rx_pad = gst_element_get_static_pad (self->rtp_src, "src");
-  self->tx_pad = gst_element_get_static_pad (self->rtp_sink, "sink");
+  self->rx_pad = clear_pad (bin, "sip_srtp_dec", "rtp_src", self->rtp_src, "src");
+  self->tx_pad = clear_pad (bin, "sip_rtp_mux", "src", self->rtp_sink, "sink");
   self->rx_probe = gst_pad_add_probe (self->rx_pad, types, rx_probe, self, NULL);
   self->tx_probe = gst_pad_add_probe (self->tx_pad, types, tx_probe, self, NULL);
   g_mutex_lock (&self->c.lock);

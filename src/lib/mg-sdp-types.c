@@ -159,6 +159,7 @@ mg_sdp_crypto_copy (const MgSdpCrypto *crypto)
   copy->tag = crypto->tag;
   copy->suite = g_strdup (crypto->suite);
   copy->key_params = g_strdup (crypto->key_params);
+  copy->session_params = g_strdup (crypto->session_params);
   return copy;
 }
 
@@ -175,6 +176,7 @@ mg_sdp_crypto_free (MgSdpCrypto *crypto)
     return;
   g_free (crypto->suite);
   g_free (crypto->key_params);
+  g_free (crypto->session_params);
   g_free (crypto);
 }
 

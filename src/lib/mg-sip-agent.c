@@ -15,6 +15,7 @@
 #include <sofia-sip/su_log.h>
 
 #include "mg-sip-agent.h"
+#include "mg-sdes-private.h"
 #include "mg-sip-private.h"
 
 /* sofia-sip's log objects that its public headers do not declare */
@@ -124,9 +125,13 @@ on_sofia_log (void *stream, char const *format, va_list args)
 {
   g_autofree char *text = g_strdup_vprintf (format, args);
 
+  g_autofree char *redacted = NULL;
+
   g_strchomp (text);
-  if (*text != '\0')
-    g_debug ("sofia: %s", text);
+  /* with TPORT_LOG, messages are dumped whole: SDES keys must not reach the log */
+  redacted = mg_sdes_redact (text);
+  if (*redacted != '\0')
+    g_debug ("sofia: %s", redacted);
 }
 
 static void

@@ -570,6 +570,25 @@ mg_sip_dialog_accept_reinvite (MgSipDialog *self, const char *sdp)
 }
 
 /**
+ * mg_sip_dialog_refuse_reinvite:
+ * @self: a confirmed dialog with a re-INVITE pending
+ * @status: the final status, 400-699 (e.g. 488 for an unusable offer)
+ *
+ * Refuses the far end's re-INVITE; the call goes on with the media as it was
+ * (RFC 3261 §14.2).
+ */
+void
+mg_sip_dialog_refuse_reinvite (MgSipDialog *self, guint status)
+{
+  g_return_if_fail (MG_IS_SIP_DIALOG (self));
+  g_return_if_fail (status >= 400 && status < 700);
+
+  if (self->nh == NULL || self->ended)
+    return;
+  nua_respond (self->nh, status, sip_status_phrase (status), TAG_END ());
+}
+
+/**
  * mg_sip_dialog_send_info:
  * @self: a confirmed dialog
  * @content_type: e.g. "application/dtmf-relay"

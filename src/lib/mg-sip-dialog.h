@@ -51,6 +51,8 @@ void             mg_sip_dialog_reinvite           (MgSipDialog *self,
                                                    const char  *sdp);
 void             mg_sip_dialog_accept_reinvite    (MgSipDialog *self,
                                                    const char  *sdp);
+void             mg_sip_dialog_refuse_reinvite    (MgSipDialog *self,
+                                                   guint        status);
 void             mg_sip_dialog_send_info          (MgSipDialog *self,
                                                    const char  *content_type,
                                                    const char  *body);

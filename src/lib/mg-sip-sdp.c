@@ -308,26 +308,31 @@ parse_direction (MgSipSdp *self, const GstSDPMessage *msg, const GstSDPMedia *me
   self->rtcp_mux = g_strv_contains ((const char *const *) media_keys, "rtcp-mux");
 }
 
-static gboolean
-parse_crypto (MgSipSdp *self, const GstSDPMedia *media, GError **error)
+/* A malformed crypto line is skipped (RTP/SAVP without a usable line fails
+ * below; under RTP/AVP the line was optional); MgSdes judges the rest. The
+ * key parameters are secret: never in a message. */
+static void
+parse_crypto (MgSipSdp *self, const GstSDPMedia *media)
 {
-  for (guint i = 0;; i++)
-    {
-      const char *value = gst_sdp_media_get_attribute_val_n (media, "crypto", i);
-      g_auto (GStrv) parts = NULL;
-      MgSdpCrypto *crypto;
+  const char *value;
 
-      if (value == NULL)
-        return TRUE;
-      parts = g_strsplit (value, " ", 4);
-      if (g_strv_length (parts) < 3)
-        return fail (error, _("Malformed crypto line “%.80s”"), value);
+  for (guint i = 0; (value = gst_sdp_media_get_attribute_val_n (media, "crypto", i)) != NULL; i++)
+    {
+      g_auto (GStrv) parts = g_strsplit (value, " ", 4);
+      MgSdpCrypto *crypto;
+      guint tag;
+
+      if (g_strv_length (parts) < 3 || !parse_uint_str (parts[0], 999999999, &tag))
+        {
+          g_info ("SDP: crypto line %u is malformed; skipped", i + 1);
+          continue;
+        }
       crypto = g_new0 (MgSdpCrypto, 1);
-      g_ptr_array_add (self->cryptos, crypto);
-      if (!parse_uint_str (parts[0], 999999999, &crypto->tag))
-        return fail (error, _("Malformed crypto tag “%.20s”"), parts[0]);
+      crypto->tag = tag;
       crypto->suite = g_strdup (parts[1]);
       crypto->key_params = g_strdup (parts[2]);
+      crypto->session_params = g_strdup (parts[3]);
+      g_ptr_array_add (self->cryptos, crypto);
     }
 }
 
@@ -399,12 +404,12 @@ parse_message (MgSipSdp *self, const GstSDPMessage *msg, GError **error)
                               : gst_sdp_message_get_connection (msg),
                       error))
     return FALSE;
-  if (!parse_ports (self, media, error) || !parse_codecs (self, media, error)
-      || !parse_crypto (self, media, error))
+  if (!parse_ports (self, media, error) || !parse_codecs (self, media, error))
     return FALSE;
+  parse_crypto (self, media);
   self->secure = g_str_has_prefix (gst_sdp_media_get_proto (media), "RTP/SAVP");
   if (self->secure && self->cryptos->len == 0)
-    return fail (error, _("RTP/SAVP without any crypto line"));
+    return fail (error, _("RTP/SAVP without any well-formed crypto line"));
   ptime = gst_sdp_media_get_attribute_val (media, "ptime");
   if (ptime == NULL || !parse_uint_str (ptime, 1000, &self->ptime))
     self->ptime = 0;
@@ -683,6 +688,15 @@ add_codec (GstSDPMedia *media, const MgSdpCodec *codec)
     }
 }
 
+static void
+add_crypto (GstSDPMedia *media, const MgSdpCrypto *crypto)
+{
+  g_autofree char *line = g_strdup_printf ("%u %s %s", crypto->tag, crypto->suite,
+                                           crypto->key_params);
+
+  gst_sdp_media_add_attribute (media, "crypto", line);
+}
+
 static gboolean
 check_codec (const MgSdpCodec *codec, GError **error)
 {
@@ -705,15 +719,20 @@ check_codec (const MgSdpCodec *codec, GError **error)
  * @codecs: (element-type MgSdpCodec): the formats to offer or answer, in
  *   order, telephone-event included
  * @direction: our direction, e.g. %MG_SDP_DIRECTION_SENDONLY to hold
+ * @cryptos: (nullable) (element-type MgSdpCrypto): SDES crypto lines
+ *   (RFC 4568) to add, or %NULL
+ * @secure: %TRUE for the RTP/SAVP profile (needs @cryptos), else RTP/AVP
  * @error: return location for a #GError
  *
- * Builds our SDP offer or answer for the SIP leg (RTP/AVP, ptime 20).
+ * Builds our SDP offer or answer for the SIP leg (ptime 20). The text holds
+ * the crypto lines' keys: log it through mg_sdes_redact() only.
  *
  * Returns: (transfer full): the SDP text, or %NULL with @error set
  */
 char *
 mg_sip_sdp_build (const char *address, guint port, guint64 session_id, guint64 session_version,
-                  GPtrArray *codecs, MgSdpDirection direction, GError **error)
+                  GPtrArray *codecs, MgSdpDirection direction, GPtrArray *cryptos,
+                  gboolean secure, GError **error)
 {
   g_autoptr (GInetAddress) addr = NULL;
   GstSDPMessage *msg = NULL;
@@ -728,7 +747,8 @@ mg_sip_sdp_build (const char *address, guint port, guint64 session_id, guint64 s
   g_return_val_if_fail (direction <= MG_SDP_DIRECTION_INACTIVE, NULL);
 
   addr = g_inet_address_new_from_string (address);
-  if (addr == NULL || port == 0 || port > 65535 || codecs->len == 0)
+  if (addr == NULL || port == 0 || port > 65535 || codecs->len == 0
+      || (secure && (cryptos == NULL || cryptos->len == 0)))
     {
       fail (error, _("Cannot build an SDP for %s port %u with %u codecs"), address, port,
             codecs->len);
@@ -747,9 +767,11 @@ mg_sip_sdp_build (const char *address, guint port, guint64 session_id, guint64 s
   gst_sdp_media_init (&media);
   gst_sdp_media_set_media (&media, "audio");
   gst_sdp_media_set_port_info (&media, port, 1);
-  gst_sdp_media_set_proto (&media, "RTP/AVP");
+  gst_sdp_media_set_proto (&media, secure ? "RTP/SAVP" : "RTP/AVP");
   for (guint i = 0; i < codecs->len; i++)
     add_codec (&media, g_ptr_array_index (codecs, i));
+  for (guint i = 0; cryptos != NULL && i < cryptos->len; i++)
+    add_crypto (&media, g_ptr_array_index (cryptos, i));
   gst_sdp_media_add_attribute (&media, "ptime", "20");
   gst_sdp_media_add_attribute (&media, mg_sdp_direction_to_string (direction), NULL);
   /* takes the contents of media */

@@ -23,6 +23,8 @@ GQuark mg_sdp_error_quark (void);
  * @MG_SDP_ERROR_UNSUPPORTED: valid SDP that Mediagate does not handle
  *   (e.g. multicast, a host name instead of an address, DTLS transport)
  * @MG_SDP_ERROR_NO_CODEC: no offered codec is allowed by the media policy
+ * @MG_SDP_ERROR_SRTP: the SDES-SRTP crypto lines are unusable or do not
+ *   meet the media policy (`sip_srtp`)
  *
  * Errors of [class@Mg.SipSdp].
  */
@@ -30,6 +32,7 @@ typedef enum {
   MG_SDP_ERROR_INVALID,
   MG_SDP_ERROR_UNSUPPORTED,
   MG_SDP_ERROR_NO_CODEC,
+  MG_SDP_ERROR_SRTP,
 } MgSdpError;
 
 /**
@@ -92,7 +95,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (MgSdpCodec, mg_sdp_codec_free)
  * MgSdpCrypto:
  * @tag: the crypto line's tag
  * @suite: the crypto suite, e.g. "AES_CM_128_HMAC_SHA1_80"
- * @key_params: the key parameters, e.g. "inline:<base64>"
+ * @key_params: the key parameters, e.g. "inline:<base64>" (a secret: never log it)
+ * @session_params: (nullable): the session parameters, e.g. "WSH=64"
  *
  * One SDES `a=crypto` line (RFC 4568).
  */
@@ -103,12 +107,14 @@ struct _MgSdpCrypto
   guint tag;
   char *suite;
   char *key_params;
+  char *session_params;
 };
 
 GType        mg_sdp_crypto_get_type (void);
 #define MG_TYPE_SDP_CRYPTO (mg_sdp_crypto_get_type ())
 MgSdpCrypto *mg_sdp_crypto_copy     (const MgSdpCrypto *crypto);
 void         mg_sdp_crypto_free     (MgSdpCrypto *crypto);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MgSdpCrypto, mg_sdp_crypto_free)
 
 #define MG_TYPE_SIP_SDP (mg_sip_sdp_get_type ())
 G_DECLARE_FINAL_TYPE (MgSipSdp, mg_sip_sdp, MG, SIP_SDP, GObject)
@@ -138,6 +144,8 @@ char           *mg_sip_sdp_build                 (const char     *address,
                                                   guint64         session_version,
                                                   GPtrArray      *codecs,
                                                   MgSdpDirection  direction,
+                                                  GPtrArray      *cryptos,
+                                                  gboolean        secure,
                                                   GError        **error) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

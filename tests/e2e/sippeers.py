@@ -121,8 +121,9 @@ class Baresip:
     """baresip 1.0.0 as a far phone with a tone source, driven over ctrl_tcp."""
 
     def __init__(self, name, password, proxy, ip="127.0.0.1", tone=440, codecs="PCMU",
-                 answermode="auto"):
+                 answermode="auto", mediaenc=None):
         self.name = name
+        self.mediaenc = mediaenc  # e.g. "srtp-mand": SDES-SRTP via the srtp module
         self.password = password
         self.proxy = proxy  # "ip:port"
         self.ip = ip
@@ -150,7 +151,8 @@ class Baresip:
         self.rtp_ports = (rtp, rtp + 3)  # what a capture of its received RTP filters on
         with open(os.path.join(self.dir, "accounts"), "w") as f:
             f.write(f"<sip:{self.name}@{self.proxy}>;auth_pass={self.password};regint=600;"
-                    f"answermode={self.answermode};audio_codecs={self.codecs}\n")
+                    f"answermode={self.answermode};audio_codecs={self.codecs}"
+                    + (f";mediaenc={self.mediaenc}" if self.mediaenc else "") + "\n")
         os.makedirs(os.path.join(self.dir, "rec"), exist_ok=True)
         with open(os.path.join(self.dir, "config"), "w") as f:
             f.write(f"""poll_method epoll
@@ -171,6 +173,7 @@ module g711.so
 module aufile.so
 module aubridge.so
 module sndfile.so
+{"module srtp.so" if self.mediaenc else ""}
 module_app account.so
 module_app menu.so
 module_app ctrl_tcp.so

@@ -20,7 +20,9 @@ sipp as far phones. Chromium's fake microphone plays 1 kHz, the far phones
    secondary and calls work both ways through it;
 8. two pages in the embedded default (no SIP platform) call each other;
 9. bad input on the phone WebSocket during a call gets clear errors and the
-   call goes on.
+   call goes on;
+and SrtpSipLeg: the SIP leg with SDES-SRTP (media policy sip_srtp) against a
+baresip with its srtp module.
 
 What they expect of the call layer (docs/protocol.md, issue 3):
 GET /cms/api/v1/calls -> {"items": [{"id", "state", "shape", "legs": [...]}]},
@@ -32,15 +34,17 @@ hand: tests/e2e/README.md. Each test stays well under 60 s.
 """
 import json
 import os
+import re
 import subprocess
 import time
 import unittest
 
 from mgcalls import (FAR_HZ, MIC_HZ, SIPP_DIR, PhonePage, RtpRecorder, SipPlatform,
                      assert_tone, browser, dtmf_digits, free_udp_port, proc_counts,
-                     require_netns, settle_counts, wait_for)
+                     require_netns, settle_counts, tone_windows, wait_for)
 from chromium import BrowserError
 from sippeers import Baresip, Kamailio
+import wavwin
 
 FAR_USERS = {"2000": "p2000", "2002": "p2002", "2009": "p2009"}
 SETUP_S = 15     # call set-up: ICE, DTLS, SIP through Kamailio
@@ -127,15 +131,9 @@ class CallsBase(unittest.TestCase):
         self.assertGreater(after, before + 20, f"inbound RTP stalled: {before} -> {after}")
 
 
-class BrowserAndSipPhone(CallsBase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        try:
-            cls.bob = cls.sip.baresip("2000", "p2000", tone=FAR_HZ, codecs="PCMU")
-        except BaseException:
-            cls.tearDownClass()
-            raise
+class PageAndFarPhone(CallsBase):
+    """The page logged in as 1000 and bob (2000), a baresip far phone that
+    the subclass starts."""
 
     def setUp(self):
         self.page = self.open_page()
@@ -144,13 +142,26 @@ class BrowserAndSipPhone(CallsBase):
         self.addCleanup(self.log_out, self.page, "a")
         self.addCleanup(self.hang_up_bob)
 
-    def hang_up_bob(self):
+    def hang_up_bob(self, phone=None):
+        """Hangs up bob's (or phone's) call if any and forgets its events."""
+        phone = phone or self.bob
         try:
-            self.bob.command("hangup")
+            phone.command("hangup")
         except RuntimeError:
             pass
-        with self.bob.lock:
-            self.bob.events.clear()
+        with phone.lock:
+            phone.events.clear()
+
+
+class BrowserAndSipPhone(PageAndFarPhone):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        try:
+            cls.bob = cls.sip.baresip("2000", "p2000", tone=FAR_HZ, codecs="PCMU")
+        except BaseException:
+            cls.tearDownClass()
+            raise
 
     # -- 1, 2: tones both ways --------------------------------------------
 
@@ -479,6 +490,210 @@ class BrowserAndSipPhone(CallsBase):
             end = rec.since()
         assert_tone(rec.wav(), MIC_HZ, (up + START_S, end))
         self.one_call()
+        self.page.ok("hangup", call_id)
+
+
+SRTP_SUITES = ("AES_CM_128_HMAC_SHA1_80", "AES_CM_128_HMAC_SHA1_32",
+               "AES_256_CM_HMAC_SHA1_80", "AES_256_CM_HMAC_SHA1_32")
+
+
+class SrtpSipLeg(PageAndFarPhone):
+    """SDES-SRTP on the SIP leg (RFC 4568) with media policy sip_srtp=required
+    (one test: preferred): bob is baresip with its srtp module
+    (mediaenc=srtp-mand, RTP/SAVP); carol (2002) is a baresip without it. The wire toward bob carries SRTP, so what
+    bob heard is read from baresip's own decoded recording (sndfile dec.wav),
+    and the capture must hold no decodable tone."""
+
+    @classmethod
+    def setUpClass(cls):
+        # sofia dumps every SIP message (SDP with the keys) into the debug log
+        os.environ["TPORT_LOG"] = "1"
+        try:
+            super().setUpClass()
+        finally:
+            del os.environ["TPORT_LOG"]
+        try:
+            r = cls.sip.daemon.admin("PATCH", "/cms/api/v1/diagnostics",
+                                     {"log_levels": {"sip": "debug", "media": "debug"}})
+            assert r.status == 200, r
+            r = cls.sip.daemon.admin("PATCH", "/cms/api/v1/media", {"sip_srtp": "required"})
+            assert r.status == 200, r
+            cls.bob = cls.sip.baresip("2000", "p2000", tone=FAR_HZ, codecs="PCMU",
+                                      mediaenc="srtp-mand")
+            cls.carol = cls.sip.baresip("2002", "p2002", tone=FAR_HZ, codecs="PCMU")
+        except BaseException:
+            cls.tearDownClass()
+            raise
+
+    def bob_heard(self, since):
+        """baresip's decoded recording of the newest call since `since` (a
+        time.time()); call after the call ended (the WAV is then complete)."""
+        rec = os.path.join(self.bob.dir, "rec")
+        ok = wait_for(lambda: [f for f in os.listdir(rec) if f.endswith("-dec.wav")
+                               and os.path.getmtime(os.path.join(rec, f)) >= since], 5)
+        self.assertTrue(ok, f"no dec.wav from bob in {os.listdir(rec)}")
+        newest = max((os.path.join(rec, f) for f in os.listdir(rec) if f.endswith("-dec.wav")),
+                     key=os.path.getmtime)
+        time.sleep(0.5)  # baresip closes the file after CALL_CLOSED
+        return newest
+
+    def assert_srtp_on_the_wire(self, rec):
+        audio = [p for p in rec.rtp() if p[2] == 0]
+        self.assertGreater(len(audio), 50, "no PCMU-typed packets toward bob")
+        # a 20 ms PCMU packet is 160 bytes; SRTP adds its auth tag (10 or 4)
+        sizes = sorted({len(p[6]) for p in audio})
+        self.assertTrue(set(sizes) <= {164, 170}, f"payload sizes {sizes}: not SRTP")
+        # and decoded as plain PCMU it is noise, never the page's tone
+        tones = [w for w in tone_windows(rec.wav())
+                 if abs(w["hz"] - MIC_HZ) <= 30 and w["purity"] >= 0.3]
+        self.assertEqual(tones, [], "the page's tone is readable on the wire")
+
+    def assert_call_is_srtp(self):
+        """The SIP leg's protection in the calls API: an SDES suite; returned."""
+        sip_leg = [leg for leg in self.one_call()["legs"] if leg["kind"] == "sip"][0]
+        self.assertIn(sip_leg.get("srtp"), SRTP_SUITES, sip_leg)
+        return sip_leg["srtp"]
+
+    def hang_up_and_check_bob(self, call_id, rec, start):
+        """Ends the call, then: the capture toward bob was SRTP, and bob
+        decrypted and decoded the page's tone. sndfile's dec.wav stops at
+        the first telephone-event packet bob receives (a "codec change" for
+        baresip 1.0.0): tests send digits to bob only after 3 s of tone."""
+        self.page.ok("hangup", call_id)
+        self.assertTrue(self.bob.wait_event("CALL_CLOSED", 5), self.bob.event_types())
+        self.assert_srtp_on_the_wire(rec)
+        heard = self.bob_heard(start)
+        sr, x = wavwin.read_wav(heard)
+        assert_tone(heard, MIC_HZ, (START_S, min(4.0, len(x) / sr - 0.3)))
+
+    def hear_far_tone_for_3s(self, call_id):
+        t = time.monotonic()
+        self.assert_hears(self.page, call_id, FAR_HZ)
+        time.sleep(max(0.0, 3.2 - (time.monotonic() - t)))
+
+    def test_1_page_calls_srtp_phone_tones_both_ways_and_dtmf(self):
+        start = time.time()
+        with RtpRecorder(self.bob.rtp_ports, self.sip.tmp, name="srtp1") as rec:
+            call_id = self.dial_bob()
+            self.assertTrue(self.bob.wait_event("CALL_ESTABLISHED", 5), self.bob.event_types())
+            self.assert_call_is_srtp()
+            self.hear_far_tone_for_3s(call_id)
+            # RFC 4733 inside SRTP
+            self.assertEqual(self.page.ok("sendDtmf", call_id, "1234#", "rfc4733"), "rfc4733")
+            wait_for(lambda: len(dtmf_digits(self.bob)) >= 5, 8)
+            self.assertEqual(dtmf_digits(self.bob), "1234#")
+        self.hang_up_and_check_bob(call_id, rec, start)
+
+    def test_2_srtp_phone_calls_page_tones_both_ways_and_dtmf(self):
+        start = time.time()
+        with RtpRecorder(self.bob.rtp_ports, self.sip.tmp, name="srtp2") as rec:
+            call_id = self.bob_calls_page()
+            self.assert_call_is_srtp()
+            self.hear_far_tone_for_3s(call_id)
+            # RFC 4733 both ways inside SRTP (toward bob the page's audio and
+            # events are numbered as one stream, or SRTP refuses the events)
+            self.assertEqual(self.page.ok("sendDtmf", call_id, "1234#", "rfc4733"), "rfc4733")
+            wait_for(lambda: len(dtmf_digits(self.bob)) >= 5, 8)
+            self.assertEqual(dtmf_digits(self.bob), "1234#")
+            self.bob.command("sndcode", "59*")
+            wait_for(lambda: len(self.page.events(type="dtmf", call_id=call_id)) >= 3, 8)
+            digits = "".join(e["detail"]["digit"] for e in self.page.events(type="dtmf",
+                                                                            call_id=call_id))
+            self.assertEqual(digits, "59*")
+        self.hang_up_and_check_bob(call_id, rec, start)
+
+    def test_3_hold_and_retrieve_keep_srtp(self):
+        with RtpRecorder(self.bob.rtp_ports, self.sip.tmp, name="srtp3") as rec:
+            call_id = self.dial_bob()
+            self.assertTrue(self.bob.wait_event("CALL_ESTABLISHED", 5))
+            suite = self.assert_call_is_srtp()
+            self.assert_hears(self.page, call_id, FAR_HZ)
+            for who in ("page", "bob"):
+                if who == "page":
+                    self.page.ok("hold", call_id)
+                else:
+                    self.bob.command("hold")
+                self.page.wait_event("held", 5, call_id=call_id)
+                time.sleep(1.5)
+                if who == "page":
+                    self.page.ok("unhold", call_id)
+                else:
+                    self.bob.command("resume")
+                self.page.wait_event("resumed", 5, call_id=call_id)
+                time.sleep(1)
+                self.assert_hears(self.page, call_id, FAR_HZ)
+            resumed_at = rec.since()
+            time.sleep(1.5)
+            self.assertEqual(self.assert_call_is_srtp(), suite)
+        self.page.ok("hangup", call_id)
+        late = [p for p in rec.rtp() if p[2] == 0 and p[0] > resumed_at]
+        self.assertGreater(len(late), 40, "bob gets no media after the second retrieve")
+        self.assert_srtp_on_the_wire(rec)
+
+    def test_4_opus_page_transcodes_into_srtp_with_dtmf(self):
+        self.page.prefer_codecs(["audio/opus", "audio/telephone-event"])
+        start = time.time()
+        with RtpRecorder(self.bob.rtp_ports, self.sip.tmp, name="srtp4") as rec:
+            call_id = self.dial_bob()
+            self.assertTrue(self.bob.wait_event("CALL_ESTABLISHED", 5), self.bob.event_types())
+            call = self.one_call()
+            self.assertEqual(call["shape"], "transcoding", call)
+            self.assert_call_is_srtp()
+            self.hear_far_tone_for_3s(call_id)
+            # digits decoded here and played again into the SRTP stream
+            self.page.ok("sendDtmf", call_id, "73#", "rfc4733")
+            wait_for(lambda: len(dtmf_digits(self.bob)) >= 3, 8)
+            self.assertEqual(dtmf_digits(self.bob), "73#")
+        self.hang_up_and_check_bob(call_id, rec, start)
+
+    def test_6_preferred_falls_back_to_plain_rtp(self):
+        r = self.sip.daemon.admin("PATCH", "/cms/api/v1/media", {"sip_srtp": "preferred"})
+        self.assertEqual(r.status, 200, r)
+        self.addCleanup(self.sip.daemon.admin, "PATCH", "/cms/api/v1/media",
+                        {"sip_srtp": "required"})
+        carol = self.carol
+        self.addCleanup(self.hang_up_bob, carol)
+        with RtpRecorder(carol.rtp_ports, self.sip.tmp, name="plain6") as rec:
+            call_id = self.dial_bob("2002")
+            self.assertTrue(carol.wait_event("CALL_ESTABLISHED", 5), carol.event_types())
+            up = rec.since()
+            sip_leg = [leg for leg in self.one_call()["legs"] if leg["kind"] == "sip"][0]
+            self.assertEqual(sip_leg.get("srtp"), "none", sip_leg)
+            self.assert_hears(self.page, call_id, FAR_HZ)
+            end = rec.since()
+        self.page.ok("hangup", call_id)
+        # plain RTP: the page's tone is on the wire
+        assert_tone(rec.wav(), MIC_HZ, (up + START_S, end))
+
+    def test_7_keys_stay_out_of_the_logs(self):
+        """Runs last: the calls above logged their SIP messages at debug level
+        (SDP included); every SDES key in them is redacted."""
+        d = self.sip.daemon
+        text = "".join(d.log)
+        for root, _dirs, files in os.walk(d.log_dir):
+            for name in files:
+                with open(os.path.join(root, name), errors="replace") as f:
+                    text += f.read()
+        self.assertIn("inline:<redacted>", text, "no SDES SDP reached the debug log")
+        keys = re.findall(r"inline:(?!<redacted>)[A-Za-z0-9+/=]{8,}", text)
+        self.assertEqual(keys, [], "SDES keys in the daemon's log")
+
+    def test_5_plain_phone_is_refused_and_the_daemon_goes_on(self):
+        carol = self.carol
+        self.addCleanup(self.hang_up_bob, carol)
+        # carol (plain RTP/AVP) calls the page: 488 before it rings
+        carol.send("dial", self.sip.sip_uri("1000"))
+        self.assertTrue(carol.wait_event("CALL_CLOSED", 10), carol.event_types())
+        self.assertTrue(any("488" in r for r in carol.closed_reasons()), carol.closed_reasons())
+        self.assertEqual(self.page.events(type="incoming"), [])
+        # the page calls carol: our RTP/SAVP offer is refused by her
+        res = self.page.ok("dial", "a", "2002")
+        ended = self.page.wait_event("ended", SETUP_S, call_id=res["call_id"])
+        self.assertIn(ended["detail"]["cause"], ("rejected", "srtp_required"), ended)
+        self.wait_calls_empty(2)
+        # and an SRTP call still works
+        call_id = self.dial_bob()
+        self.assert_hears(self.page, call_id, FAR_HZ)
         self.page.ok("hangup", call_id)
 
 

@@ -36,7 +36,7 @@ test_every_shape_parses (void)
 {
   const char *const *shapes = mg_pipeline_template_list_shapes ();
 
-  g_assert_cmpuint (g_strv_length ((char **) shapes), ==, 10);
+  g_assert_cmpuint (g_strv_length ((char **) shapes), ==, 12);
   for (guint i = 0; shapes[i] != NULL; i++)
     {
       g_autoptr (GError) error = NULL;
@@ -45,6 +45,7 @@ test_every_shape_parses (void)
       g_auto (GStrv) names = NULL;
       g_autoptr (GstBin) bin = NULL;
       g_autoptr (GstElement) pipeline = gst_pipeline_new (NULL);
+      g_autoptr (GstElement) enc = NULL;
 
       g_test_message ("shape %s", shapes[i]);
       g_assert_no_error (error);
@@ -58,7 +59,10 @@ test_every_shape_parses (void)
       g_assert_no_error (error);
       g_assert_nonnull (bin);
       g_assert_cmpstr (GST_OBJECT_NAME (bin), ==, shapes[i]);
-      /* the bin can go into a pipeline and reach READY (all elements exist) */
+      /* the bin can go into a pipeline and reach READY (all elements exist);
+       * srtpenc needs a key for that, which MgSdes sets from the SDP */
+      if ((enc = gst_bin_get_by_name (bin, "sip_srtp_enc")) != NULL)
+        g_object_set (enc, "random-key", TRUE, NULL);
       gst_bin_add (GST_BIN (pipeline), GST_ELEMENT (gst_object_ref (bin)));
       g_assert_cmpint (gst_element_set_state (pipeline, GST_STATE_READY), !=,
                        GST_STATE_CHANGE_FAILURE);
@@ -111,12 +115,26 @@ test_contract_ports (void)
   assert_pad (recv, "src", GST_PAD_SRC);
   assert_pad (send, "sink", GST_PAD_SINK);
   assert_pad (send, "dtmf_sink", GST_PAD_SINK);
+  /* the SRTP variants have the same ports */
+  for (const char *const *sip = (const char *const[]){ "sip-srtp-recv", "sip-srtp-send", NULL };
+       *sip != NULL; sip++)
+    {
+      g_autoptr (GstBin) bin = instantiate (*sip);
+
+      if (g_str_has_suffix (*sip, "-recv"))
+        assert_pad (bin, "src", GST_PAD_SRC);
+      else
+        {
+          assert_pad (bin, "sink", GST_PAD_SINK);
+          assert_pad (bin, "dtmf_sink", GST_PAD_SINK);
+        }
+    }
   /* every other shape carries media one way, sink -> src */
   for (guint i = 0; shapes[i] != NULL; i++)
     {
       g_autoptr (GstBin) bin = NULL;
 
-      if (g_str_has_prefix (shapes[i], "sip-rtp-"))
+      if (g_str_has_prefix (shapes[i], "sip-rtp-") || g_str_has_prefix (shapes[i], "sip-srtp-"))
         continue;
       bin = instantiate (shapes[i]);
       assert_pad (bin, "sink", GST_PAD_SINK);
