@@ -13,6 +13,7 @@ typedef struct
 {
   const char *name;
   GString *body;
+  char *private_data; /* nullable: XML for extensions/privateData/private */
 } MgCtiEvent;
 
 GPtrArray *mg_cti_events_for        (MgCall     *call,

@@ -288,6 +288,7 @@ mg_cti_event_free (gpointer data)
   MgCtiEvent *event = data;
 
   g_string_free (event->body, TRUE);
+  g_free (event->private_data);
   g_free (event);
 }
 

@@ -23,6 +23,7 @@ void   mg_cti_server_set_call_manager  (MgCtiServer   *self,
 gboolean mg_cti_server_device_exists   (MgCtiServer *self,
                                         const char  *device);
 MgCallManager *mg_cti_server_get_call_manager (MgCtiServer *self);
+MgStore       *mg_cti_server_get_store        (MgCtiServer *self);
 void   mg_cti_server_deliver           (MgCtiServer *self,
                                         const char  *device,
                                         GPtrArray   *events);

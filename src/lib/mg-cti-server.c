@@ -329,6 +329,12 @@ mg_cti_server_get_call_manager (MgCtiServer *self)
   return self->calls;
 }
 
+MgStore *
+mg_cti_server_get_store (MgCtiServer *self)
+{
+  return self->store;
+}
+
 static void
 on_party_event (MgCallManager *calls, MgCall *call, guint leg, const char *type, JsonObject *detail,
                 MgCtiServer *self)

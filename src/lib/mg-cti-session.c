@@ -12,6 +12,7 @@
 
 #include "mg-crypto-private.h"
 #include "mg-csta-private.h"
+#include "mg-cti-agents-private.h"
 #include "mg-cti-call-control-private.h"
 #include "mg-cti-events-private.h"
 #include "mg-cti-monitoring-private.h"
@@ -393,7 +394,7 @@ handle_system_status (MgCtiSession *self, guint invoke_id, MgCstaMessage *msg)
 /* extensions/security: the session's event counter and the time, so an
  * application can order events and see what it missed (docs/cti.md). */
 static void
-write_security (MgCtiSession *self, GString *out)
+write_extensions (MgCtiSession *self, GString *out, const char *private_data)
 {
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *stamp = g_date_time_format (now, "%Y-%m-%dT%H:%M:%S.%fZ");
@@ -406,6 +407,14 @@ write_security (MgCtiSession *self, GString *out)
   mg_csta_leaf (out, "messageSequenceNumber", sequence);
   mg_csta_leaf (out, "timeStamp", stamp);
   mg_csta_close (out, "security");
+  if (private_data != NULL)
+    {
+      mg_csta_open (out, "privateData", NULL);
+      mg_csta_open (out, "private", NULL);
+      g_string_append (out, private_data);
+      mg_csta_close (out, "private");
+      mg_csta_close (out, "privateData");
+    }
   mg_csta_close (out, "extensions");
 }
 
@@ -419,7 +428,7 @@ mg_cti_session_send_event (MgCtiSession *self, const char *monitor_id, MgCtiEven
   mg_csta_open (out, event->name, csta_namespace (self));
   mg_csta_leaf (out, "monitorCrossRefID", monitor_id);
   g_string_append_len (out, event->body->str, event->body->len);
-  write_security (self, out);
+  write_extensions (self, out, event->private_data);
   mg_csta_close (out, event->name);
   if (self->handling)
     g_ptr_array_add (self->deferred, g_string_free (g_steal_pointer (&out), FALSE));
@@ -498,6 +507,8 @@ static const struct
   { "HoldCall", mg_cti_handle_hold_call },
   { "RetrieveCall", mg_cti_handle_retrieve_call },
   { "GenerateDigits", mg_cti_handle_generate_digits },
+  { "SetAgentState", mg_cti_handle_set_agent_state },
+  { "GetAgentState", mg_cti_handle_get_agent_state },
 };
 
 static Handler

@@ -89,6 +89,13 @@ static const char *const migrations[] = {
   "  number TEXT NOT NULL REFERENCES extensions (number) ON DELETE CASCADE,"
   "  position INTEGER NOT NULL,"
   "  PRIMARY KEY (destination, number));",
+  /* 2: agent states set over CTI; no row: logged off */
+  "CREATE TABLE agent_states ("
+  "  device TEXT PRIMARY KEY REFERENCES extensions (number) ON DELETE CASCADE,"
+  "  agent_id TEXT NOT NULL,"
+  "  state TEXT NOT NULL CHECK (state IN ('ready', 'notReady', 'workingAfterCall')),"
+  "  reason TEXT,"
+  "  updated INTEGER NOT NULL);",
 };
 
 static void

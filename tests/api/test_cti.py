@@ -418,5 +418,102 @@ class Monitors(unittest.TestCase):
         self.assertEqual((ev.name, text(ev.root, "monitorCrossRefID")), ("DeliveredEvent", m_other))
 
 
+class AgentState(unittest.TestCase):
+    """SetAgentState / GetAgentState and the agent events at a monitor; the
+    state survives a restart of the service."""
+
+    def setUp(self):
+        self.d = Daemon().start()
+        self.addCleanup(self.d.cleanup)
+        r = self.d.admin("POST", "/cms/api/v1/clients", {"client_id": "crm", "client_secret": SECRET})
+        assert r.status == 201, r
+        r = self.d.admin("POST", "/cms/api/v1/extensions", {
+            "from": "1000", "to": "1000", "digest": {"username": "1000", "password": "p1000"}})
+        assert r.status == 201, r
+        self.c = self.connect()
+        self.monitor = text(self.c.request(monitor_start("1000")).root, "monitorCrossRefID")
+
+    def connect(self):
+        token = self.d.client("POST", "/oauth/token", "grant_type=client_credentials",
+                              auth=("crm", SECRET), content_type=FORM).json["access_token"]
+        c = CstaClient(self.d.cti_port).connect()
+        self.addCleanup(c.close)
+        c.start(token)
+        return c
+
+    def set_state(self, state, extra=""):
+        return self.c.request(f'<SetAgentState xmlns="{ED6}"><device>1000</device>'
+                              f'<requestedAgentState>{state}</requestedAgentState>{extra}</SetAgentState>')
+
+    def get_state(self, client=None):
+        reply = (client or self.c).request(f'<GetAgentState xmlns="{ED6}"><device>1000</device></GetAgentState>')
+        self.assertEqual(reply.name, "GetAgentStateResponse", reply)
+        entry = find(reply.root, "agentStateList/agentStateEntry")
+        if entry is None:
+            return None
+        return (text(entry, "agentID"), text(entry, "loggedOnState"),
+                text(entry, "agentInfo/agentInfoItem/agentState"),
+                text(reply.root, "extensions/privateData/private/reasonCode"))
+
+    def event(self, name):
+        ev = self.c.wait(lambda m: m.invoke_id == EVENT_ID, 5)
+        self.assertEqual(ev.name, name, ev)
+        self.assertEqual(text(ev.root, "monitorCrossRefID"), self.monitor)
+        self.assertEqual(text(ev.root, "agentDevice"), "1000")
+        return ev
+
+    def test_log_on_ready_not_ready_after_call_log_off(self):
+        self.assertIsNone(self.get_state())
+        reply = self.set_state("loggedOn", "<agentID>alice</agentID><password>31323334</password>")
+        self.assertEqual(reply.name, "SetAgentStateResponse", reply)
+        self.assertEqual(text(self.event("AgentLoggedOnEvent").root, "agentID"), "alice")
+        self.assertEqual(self.get_state(), ("alice", "true", "agentNotReady", None))
+        self.set_state("ready")
+        self.event("AgentReadyEvent")
+        self.assertEqual(self.get_state()[2], "agentReady")
+        reason = ('<extensions><privateData><private><x:reasonCode xmlns:x="urn:mediagate:cti:1">'
+                  '12</x:reasonCode></private></privateData></extensions>')
+        self.set_state("notReady", reason)
+        ev = self.event("AgentNotReadyEvent")
+        self.assertEqual(text(ev.root, "extensions/privateData/private/reasonCode"), "12")
+        self.assertIsNotNone(text(ev.root, "extensions/security/messageSequenceNumber"))
+        self.assertEqual(self.get_state(), ("alice", "true", "agentNotReady", "12"))
+        self.set_state("workingAfterCall")
+        self.event("AgentWorkingAfterCallEvent")
+        self.assertEqual(self.get_state()[2], "agentWorkingAfterCall")
+        self.set_state("loggedOff")
+        self.event("AgentLoggedOffEvent")
+        self.assertIsNone(self.get_state())
+
+    def test_bad_agent_requests(self):
+        cases = [
+            ("loggedOn", "", "operation", "invalidAgentIdentifier"),
+            ("loggedOn", "<agentID>a</agentID><password>xyz</password>", "operation", "invalidAgentPassword"),
+            ("sleeping", "", "operation", "invalidAgentState"),
+            ("ready", "", "stateIncompatibility", "invalidObjectState"),
+            ("loggedOff", "", "stateIncompatibility", "invalidObjectState"),
+        ]
+        for state, extra, category, value in cases:
+            with self.subTest(state=state, extra=extra):
+                reply = self.set_state(state, extra)
+                self.assertEqual(text(reply.root, category), value, reply)
+        reply = self.c.request(f'<SetAgentState xmlns="{ED6}"><device>4242</device>'
+                               '<requestedAgentState>ready</requestedAgentState></SetAgentState>')
+        self.assertEqual(text(reply.root, "operation"), "invalidDeviceID")
+        self.set_state("loggedOn", "<agentID>alice</agentID>")
+        reply = self.set_state("loggedOn", "<agentID>bob</agentID>")
+        self.assertEqual(text(reply.root, "stateIncompatibility"), "invalidDeviceState")
+        self.assertEqual(self.get_state()[0], "alice")
+
+    def test_agent_state_survives_a_restart(self):
+        self.set_state("loggedOn", "<agentID>alice</agentID>")
+        self.set_state("ready")
+        self.c.close()
+        self.d.stop()
+        self.d.start()
+        again = self.connect()
+        self.assertEqual(self.get_state(again), ("alice", "true", "agentReady", None))
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
