@@ -10,6 +10,7 @@
 
 #include "mg-admin-api-private.h"
 #include "mg-crypto-private.h"
+#include "mg-cti-policy-private.h"
 #include "mg-store-clients-private.h"
 
 /* A generated secret: 24 random bytes, 32 base64url characters. */
@@ -25,6 +26,8 @@ client_to_json (const MgClientCredential *cred)
   json_object_set_int_member (object, "token_validity", cred->token_validity);
   json_object_set_string_member (object, "description", cred->description);
   json_object_set_int_member (object, "created", cred->created);
+  json_object_set_string_member (object, "cti_devices", cred->cti_devices);
+  json_object_set_string_member (object, "caller_id_masking", cred->caller_id_masking);
   return object;
 }
 
@@ -32,8 +35,8 @@ static void
 reply_client (MgApiRequest *req, MgAdminApi *self, const char *client_id, guint status)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (MgClientCredential) cred = mg_store_get_client (mg_admin_api_get_store (self),
-                                                             client_id, &error);
+  g_autoptr (MgClientCredential) cred =
+    mg_store_get_client (mg_admin_api_get_store (self), client_id, &error);
   g_autoptr (JsonObject) object = NULL;
 
   if (cred == NULL)
@@ -53,6 +56,8 @@ typedef struct
   const char *secret;
   gint token_validity; /* -1: not given */
   const char *description;
+  const char *cti_devices;
+  const char *caller_id_masking;
 } ClientFields;
 
 static gboolean
@@ -74,8 +79,9 @@ string_field (JsonObject *body, const char *name, const char **out, GError **err
 static gboolean
 parse_fields (JsonObject *body, gboolean creating, ClientFields *fields, GError **error)
 {
-  static const char *const known[] = { "client_id", "client_secret", "token_validity",
-                                       "description", NULL };
+  static const char *const known[] = { "client_id",   "client_secret", "token_validity",
+                                       "description", "cti_devices",   "caller_id_masking",
+                                       NULL };
   JsonObjectIter iter;
   const char *name;
   JsonNode *node;
@@ -87,28 +93,36 @@ parse_fields (JsonObject *body, gboolean creating, ClientFields *fields, GError 
       {
         g_set_error (error, MG_API_ERROR, MG_API_ERROR_INVALID,
                      creating ? _("%s: unknown key; the keys are client_id, client_secret, "
-                                  "token_validity, description")
+                                  "token_validity, description, cti_devices, caller_id_masking")
                               : _("%s: unknown or unchangeable key; the keys are client_secret, "
-                                  "token_validity, description"),
-                     name);
+                                  "token_validity, description, cti_devices, caller_id_masking"),
+                                   name);
         return FALSE;
       }
   node = json_object_get_member (body, "token_validity");
   if (node != NULL)
     {
       if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64
-          || json_node_get_int (node) < 0 || json_node_get_int (node) > MG_CLIENT_MAX_TOKEN_VALIDITY)
+          || json_node_get_int (node) < 0
+          || json_node_get_int (node) > MG_CLIENT_MAX_TOKEN_VALIDITY)
         {
           g_set_error (error, MG_API_ERROR, MG_API_ERROR_INVALID,
                        _("token_validity: minutes from 0 (never expires) to %d"),
-                       MG_CLIENT_MAX_TOKEN_VALIDITY);
+                          MG_CLIENT_MAX_TOKEN_VALIDITY);
           return FALSE;
         }
       fields->token_validity = json_node_get_int (node);
     }
   if (!string_field (body, "client_id", &fields->client_id, error)
       || !string_field (body, "client_secret", &fields->secret, error)
-      || !string_field (body, "description", &fields->description, error))
+      || !string_field (body, "description", &fields->description, error)
+      || !string_field (body, "cti_devices", &fields->cti_devices, error)
+      || !string_field (body, "caller_id_masking", &fields->caller_id_masking, error))
+    return FALSE;
+  /* checked before anything is written: the CTI policy is a second write */
+  if ((fields->cti_devices != NULL && !mg_cti_policy_check_devices (fields->cti_devices, error))
+      || (fields->caller_id_masking != NULL
+          && !mg_cti_policy_check_masking (fields->caller_id_masking, error)))
     return FALSE;
   if (creating && fields->client_id == NULL)
     {
@@ -154,7 +168,10 @@ handle_create (MgApiRequest *req, gpointer user_data)
                             fields.token_validity < 0 ? MG_CLIENT_DEFAULT_TOKEN_VALIDITY
                                                       : (guint) fields.token_validity,
                             fields.description, &error)
-      || (cred = mg_store_get_client (mg_admin_api_get_store (self), fields.client_id, &error)) == NULL)
+      || !mg_store_set_client_cti_policy (mg_admin_api_get_store (self), fields.client_id,
+                                          fields.cti_devices, fields.caller_id_masking, &error)
+      || (cred = mg_store_get_client (mg_admin_api_get_store (self), fields.client_id, &error))
+           == NULL)
     {
       mg_api_request_reply_gerror (req, error);
       return;
@@ -185,7 +202,9 @@ handle_patch (MgApiRequest *req, gpointer user_data)
   body = mg_api_request_get_object (req, &error);
   if (body == NULL || !parse_fields (body, FALSE, &fields, &error)
       || !mg_store_update_client (mg_admin_api_get_store (self), client_id, fields.secret,
-                                  fields.token_validity, fields.description, &error))
+                                  fields.token_validity, fields.description, &error)
+      || !mg_store_set_client_cti_policy (mg_admin_api_get_store (self), client_id,
+                                          fields.cti_devices, fields.caller_id_masking, &error))
     {
       mg_api_request_reply_gerror (req, error);
       return;

@@ -123,6 +123,12 @@ mg_cti_handle_set_agent_state (MgCtiSession *self, guint invoke_id, MgCstaMessag
       mg_cti_session_reply_error (self, invoke_id, "operation", "invalidDeviceID");
       return;
     }
+  if (!mg_cti_session_may_use (self, device))
+    {
+      mg_cti_session_reply_error (self, invoke_id, "operation",
+                                  "privilegeViolationSpecifiedDevice");
+      return;
+    }
   if (password != NULL && !is_hex_binary (password))
     {
       mg_cti_session_reply_error (self, invoke_id, "operation", "invalidAgentPassword");
@@ -200,6 +206,12 @@ mg_cti_handle_get_agent_state (MgCtiSession *self, guint invoke_id, MgCstaMessag
   if (device == NULL || !mg_cti_server_device_exists (server, device))
     {
       mg_cti_session_reply_error (self, invoke_id, "operation", "invalidDeviceID");
+      return;
+    }
+  if (!mg_cti_session_may_use (self, device))
+    {
+      mg_cti_session_reply_error (self, invoke_id, "operation",
+                                  "privilegeViolationSpecifiedDevice");
       return;
     }
   agent = mg_store_get_agent_state (mg_cti_server_get_store (server), device);

@@ -72,6 +72,12 @@ act_on_connection (MgCtiSession *self, guint invoke_id, MgCstaMessage *msg, cons
                                   "atLeastOneConditionalParameterNotProvided");
       return FALSE;
     }
+  if (!mg_cti_session_may_use (self, device))
+    {
+      mg_cti_session_reply_error (self, invoke_id, "operation",
+                                  "privilegeViolationSpecifiedDevice");
+      return FALSE;
+    }
   if (!action (mg_cti_server_get_call_manager (server), call_id, device, data, &error))
     {
       reply_call_error (self, invoke_id, error, state_value);
@@ -214,6 +220,11 @@ mg_cti_handle_make_call (MgCtiSession *self, guint invoke_id, MgCstaMessage *msg
   if (!mg_cti_server_device_exists (server, calling))
     {
       mg_cti_session_reply_error (self, invoke_id, "operation", "invalidCallingDeviceID");
+      return;
+    }
+  if (!mg_cti_session_may_use (self, calling))
+    {
+      mg_cti_session_reply_error (self, invoke_id, "operation", "privilegeViolationCallingDevice");
       return;
     }
   call_id = mg_call_manager_make_call (mg_cti_server_get_call_manager (server), calling, called,

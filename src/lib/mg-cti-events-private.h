@@ -4,6 +4,7 @@
 #include <json-glib/json-glib.h>
 
 #include "mg-call.h"
+#include "mg-cti-policy-private.h"
 
 G_BEGIN_DECLS
 
@@ -21,7 +22,8 @@ GPtrArray *mg_cti_events_for        (MgCall     *call,
                                      guint       caller,
                                      const char *type,
                                      JsonObject *detail,
-                                     gboolean    was_up);
+                                     gboolean    was_up,
+                                     MgCtiPolicy *policy);
 void       mg_cti_event_free        (gpointer data);
 char      *mg_cti_event_filter_flag (const char *name);
 

@@ -12,6 +12,7 @@
 #include "mg-call-private.h"
 #include "mg-csta-private.h"
 #include "mg-cti-events-private.h"
+#include "mg-cti-policy-private.h"
 
 /*
  * The phone's own events (docs/protocol.md) are the source, so a CTI
@@ -31,12 +32,17 @@
  * monitorCrossRefID in front and extensions/security at the end.
  */
 
+/* A party whose identity the application may not see (full masking). */
+static const char RESTRICTED[] = "restricted";
+
+/* A connection; a restricted party's has no deviceID (it is optional). */
 static void
 connection (GString *out, const char *tag, const char *call_id, const char *device)
 {
   mg_csta_open (out, tag, NULL);
   mg_csta_leaf (out, "callID", call_id);
-  mg_csta_leaf (out, "deviceID", device);
+  if (device != RESTRICTED)
+    mg_csta_leaf (out, "deviceID", device);
   mg_csta_close (out, tag);
 }
 
@@ -44,7 +50,9 @@ static void
 device (GString *out, const char *tag, const char *number)
 {
   mg_csta_open (out, tag, NULL);
-  if (number != NULL && *number != '\0')
+  if (number == RESTRICTED)
+    mg_csta_empty (out, "restricted", NULL);
+  else if (number != NULL && *number != '\0')
     mg_csta_leaf (out, "deviceIdentifier", number);
   else
     mg_csta_empty (out, "notKnown", NULL);
@@ -242,19 +250,26 @@ string_member (JsonObject *detail, const char *name)
  * @type: the phone's event (MgCallManager::party-event)
  * @detail: (nullable): its fields
  * @was_up: whether the call was established before this event
+ * @policy: (nullable): the application's policy: far parties on the SIP
+ *   side are masked by it
  *
  * Returns: (transfer full) (element-type MgCtiEvent): the CSTA events, in
  *   order (none for events without a CSTA counterpart)
  */
 GPtrArray *
 mg_cti_events_for (MgCall *call, guint leg, guint caller, const char *type, JsonObject *detail,
-                   gboolean was_up)
+                   gboolean was_up, MgCtiPolicy *policy)
 {
   GPtrArray *events = g_ptr_array_new_with_free_func (mg_cti_event_free);
+  MgCallLeg *far = mg_call_get_leg (call, 1 - leg);
+  /* callers' and called numbers on the SIP side are what masking hides */
+  g_autofree char *masked = far->dialog != NULL && policy != NULL && mg_cti_policy_masks (policy)
+                              ? mg_cti_policy_mask (policy, far->number)
+                              : g_strdup (far->number);
   Parties p = {
     .id = mg_call_get_id (call),
     .self = mg_call_get_leg (call, leg)->number,
-    .far = mg_call_get_leg (call, 1 - leg)->number,
+    .far = masked != NULL ? masked : RESTRICTED,
   };
 
   p.caller = caller == leg ? p.self : p.far;

@@ -10,6 +10,8 @@ GHashTable *mg_cti_monitors_new           (void);
 void        mg_cti_monitors_deliver       (MgCtiSession *self,
                                            const char   *device,
                                            GPtrArray    *events);
+gboolean    mg_cti_monitors_watch         (MgCtiSession *self,
+                                           const char   *device);
 void        mg_cti_handle_monitor_start   (MgCtiSession  *self,
                                            guint          invoke_id,
                                            MgCstaMessage *msg);

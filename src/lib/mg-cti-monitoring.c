@@ -113,6 +113,12 @@ mg_cti_handle_monitor_start (MgCtiSession *self, guint invoke_id, MgCstaMessage 
       mg_cti_session_reply_error (self, invoke_id, "operation", "invalidDeviceID");
       return;
     }
+  if (!mg_cti_session_may_use (self, device))
+    {
+      mg_cti_session_reply_error (self, invoke_id, "operation",
+                                  "privilegeViolationSpecifiedDevice");
+      return;
+    }
   if (g_hash_table_size (mg_cti_session_get_monitors (self)) >= MAX_MONITORS)
     {
       mg_cti_session_reply_error (self, invoke_id, "subscribedResourceAvailability",
@@ -188,6 +194,12 @@ mg_cti_handle_snapshot_device (MgCtiSession *self, guint invoke_id, MgCstaMessag
       mg_cti_session_reply_error (self, invoke_id, "operation", "invalidDeviceID");
       return;
     }
+  if (!mg_cti_session_may_use (self, device))
+    {
+      mg_cti_session_reply_error (self, invoke_id, "operation",
+                                  "privilegeViolationSpecifiedDevice");
+      return;
+    }
   connections = mg_cti_server_snapshot_device (mg_cti_session_get_server (self), device);
   mg_csta_open (out, "SnapshotDeviceResponse", mg_cti_session_get_namespace (self));
   mg_csta_open (out, "crossRefIDorSnapshotData", NULL);
@@ -237,4 +249,18 @@ mg_cti_monitors_deliver (MgCtiSession *self, const char *device, GPtrArray *even
             mg_cti_session_send_event (self, monitor->id, event);
         }
     }
+}
+
+/* Whether a monitor of ours watches @device. */
+gboolean
+mg_cti_monitors_watch (MgCtiSession *self, const char *device)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, mg_cti_session_get_monitors (self));
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (g_strcmp0 (((Monitor *) value)->device, device) == 0)
+      return TRUE;
+  return FALSE;
 }

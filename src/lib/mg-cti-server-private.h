@@ -2,6 +2,7 @@
 #pragma once
 
 #include "mg-call-manager-private.h"
+#include "mg-cti-policy-private.h"
 #include "mg-cti-server.h"
 
 G_BEGIN_DECLS
@@ -27,6 +28,20 @@ MgStore       *mg_cti_server_get_store        (MgCtiServer *self);
 void   mg_cti_server_deliver           (MgCtiServer *self,
                                         const char  *device,
                                         GPtrArray   *events);
+
+/* a phone's event, for each session to render as CSTA events */
+typedef struct
+{
+  MgCall *call;
+  guint leg;
+  guint caller;
+  const char *type;
+  JsonObject *detail;
+  gboolean was_up;
+} MgCtiPartyEvent;
+
+MgCtiPolicy *mg_cti_server_policy_for (MgCtiServer *self,
+                                       const char  *client_id);
 
 /* one of a device's calls, for SnapshotDevice */
 typedef struct

@@ -340,21 +340,37 @@ on_party_event (MgCallManager *calls, MgCall *call, guint leg, const char *type,
                 MgCtiServer *self)
 {
   CallTrack *track = track_of (self, call);
-  g_autoptr (GPtrArray) events = NULL;
+  MgCtiPartyEvent event = { call, leg, mg_call_manager_get_caller_leg (call), type, detail };
+  GHashTableIter iter;
+  gpointer session;
 
   if ((g_str_equal (type, "ringing") || g_str_equal (type, "progress")) && track->delivered[leg])
     return;
   if (track->device[leg] == NULL)
     track->device[leg] = g_strdup (mg_call_get_leg (call, leg)->number);
-  events =
-    mg_cti_events_for (call, leg, mg_call_manager_get_caller_leg (call), type, detail, track->up);
+  event.was_up = track->up;
   track->delivered[leg] |= g_str_equal (type, "ringing") || g_str_equal (type, "progress");
   track->up |= g_str_equal (type, "accepted");
   track->state[leg] = state_after (type, detail, track->state[leg]);
 
-  mg_cti_server_deliver (self, track->device[leg], events);
+  /* each session renders the events itself: its application's policy
+   * decides what it may see of the far party */
+  g_hash_table_iter_init (&iter, self->connections);
+  while (g_hash_table_iter_next (&iter, NULL, &session))
+    mg_cti_session_deliver_party_event (session, track->device[leg], &event);
   if (track->state[0] == NULL && track->state[1] == NULL)
     g_hash_table_remove (self->tracks, mg_call_get_id (call));
+}
+
+/* The policy of the application of client credential @client_id. */
+MgCtiPolicy *
+mg_cti_server_policy_for (MgCtiServer *self, const char *client_id)
+{
+  g_autoptr (MgClientCredential) credential = mg_store_get_client (self->store, client_id, NULL);
+
+  return mg_cti_policy_new (credential ? credential->cti_devices : "",
+                            credential ? credential->caller_id_masking : "full",
+                            mg_store_get_install_secret (self->store));
 }
 
 void

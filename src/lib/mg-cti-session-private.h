@@ -23,6 +23,11 @@ void          mg_cti_session_close  (MgCtiSession *self,
 void          mg_cti_session_deliver (MgCtiSession *self,
                                       const char   *device,
                                       GPtrArray    *events);
+void          mg_cti_session_deliver_party_event (MgCtiSession          *self,
+                                                  const char            *device,
+                                                  const MgCtiPartyEvent *event);
+gboolean      mg_cti_session_may_use (MgCtiSession *self,
+                                      const char   *device);
 
 /* for the service files (mg-cti-monitoring.c, …) */
 void         mg_cti_session_send          (MgCtiSession *self,

@@ -52,6 +52,7 @@ struct _MgCtiSession
   char *id; /* once started */
   char *application_id;
   char *client_id;
+  MgCtiPolicy *policy; /* the client credential's devices and masking */
   MgCstaEdition edition;
   guint duration;
 
@@ -314,6 +315,7 @@ start_session (MgCtiSession *self, guint invoke_id, MgCstaMessage *msg)
     }
   g_clear_handle_id (&self->start_timeout_id, g_source_remove);
   self->client_id = client_id;
+  self->policy = mg_cti_server_policy_for (self->server, client_id);
   self->application_id = g_steal_pointer (&application);
   self->edition = edition;
   self->duration = session_duration (self, msg->root);
@@ -481,6 +483,28 @@ mg_cti_session_deliver (MgCtiSession *self, const char *device, GPtrArray *event
 {
   if (self->id != NULL && !self->closing)
     mg_cti_monitors_deliver (self, device, events);
+}
+
+/* A phone's event, rendered for this application (its masking) if one of
+ * its monitors watches @device. */
+void
+mg_cti_session_deliver_party_event (MgCtiSession *self, const char *device,
+                                    const MgCtiPartyEvent *event)
+{
+  g_autoptr (GPtrArray) events = NULL;
+
+  if (self->id == NULL || self->closing || !mg_cti_monitors_watch (self, device))
+    return;
+  events = mg_cti_events_for (event->call, event->leg, event->caller, event->type, event->detail,
+                              event->was_up, self->policy);
+  mg_cti_monitors_deliver (self, device, events);
+}
+
+/* Whether this application may monitor and control @device. */
+gboolean
+mg_cti_session_may_use (MgCtiSession *self, const char *device)
+{
+  return self->policy != NULL && mg_cti_policy_allows (self->policy, device);
 }
 
 /* -- dispatch ------------------------------------------------------------------- */
@@ -690,6 +714,7 @@ mg_cti_session_finalize (GObject *object)
   g_free (self->id);
   g_free (self->application_id);
   g_free (self->client_id);
+  g_clear_pointer (&self->policy, mg_cti_policy_free);
   G_OBJECT_CLASS (mg_cti_session_parent_class)->finalize (object);
 }
 

@@ -13,6 +13,8 @@ typedef struct
   char *description;
   guint token_validity; /* minutes; 0: tokens never expire */
   gint64 created;       /* Unix time */
+  char *cti_devices;       /* "*" or numbers and ranges: "1000-1099,2001" */
+  char *caller_id_masking; /* none, full, partial:N or hash */
 } MgClientCredential;
 
 #define MG_CLIENT_DEFAULT_TOKEN_VALIDITY 20
@@ -50,5 +52,11 @@ gboolean            mg_store_check_client     (MgStore    *self,
                                                const char *client_id,
                                                const char *secret,
                                                guint      *token_validity);
+
+gboolean            mg_store_set_client_cti_policy (MgStore    *self,
+                                                    const char *client_id,
+                                                    const char *devices,
+                                                    const char *masking,
+                                                    GError    **error);
 
 G_END_DECLS

@@ -12,7 +12,7 @@
 #include "mg-store-clients-private.h"
 #include "mg-store-private.h"
 
-#define CLIENT_COLUMNS "client_id, description, token_validity, created"
+#define CLIENT_COLUMNS "client_id, description, token_validity, created, cti_devices, caller_id_masking"
 
 void
 mg_client_credential_free (MgClientCredential *cred)
@@ -21,6 +21,8 @@ mg_client_credential_free (MgClientCredential *cred)
     return;
   g_free (cred->client_id);
   g_free (cred->description);
+  g_free (cred->cti_devices);
+  g_free (cred->caller_id_masking);
   g_free (cred);
 }
 
@@ -92,6 +94,8 @@ credential_from_row (sqlite3_stmt *stmt)
   cred->description = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
   cred->token_validity = sqlite3_column_int (stmt, 2);
   cred->created = sqlite3_column_int64 (stmt, 3);
+  cred->cti_devices = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+  cred->caller_id_masking = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
   return cred;
 }
 
@@ -257,4 +261,26 @@ mg_store_check_client (MgStore *self, const char *client_id, const char *secret,
     return FALSE;
   *token_validity = sqlite3_column_int (stmt, 1);
   return TRUE;
+}
+
+/* The CTI policy of a client (checked with mg_cti_policy_check_devices and
+ * mg_cti_policy_check_masking before); NULL keeps a value. */
+gboolean
+mg_store_set_client_cti_policy (MgStore *self, const char *client_id, const char *devices,
+                                const char *masking, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+
+  stmt = mg_store_prepare (self,
+                           "UPDATE client_credentials SET "
+                           "cti_devices = coalesce (?1, cti_devices), "
+                           "caller_id_masking = coalesce (?2, caller_id_masking) "
+                           "WHERE client_id = ?3",
+                           error);
+  if (stmt == NULL)
+    return FALSE;
+  mg_store_bind_text (stmt, 1, devices);
+  mg_store_bind_text (stmt, 2, masking);
+  mg_store_bind_text (stmt, 3, client_id);
+  return write_one (self, stmt, error);
 }

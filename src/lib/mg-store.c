@@ -96,6 +96,9 @@ static const char *const migrations[] = {
   "  state TEXT NOT NULL CHECK (state IN ('ready', 'notReady', 'workingAfterCall')),"
   "  reason TEXT,"
   "  updated INTEGER NOT NULL);",
+  /* 3: what each client credential may do over CTI */
+  "ALTER TABLE client_credentials ADD COLUMN cti_devices TEXT NOT NULL DEFAULT '*';"
+  "ALTER TABLE client_credentials ADD COLUMN caller_id_masking TEXT NOT NULL DEFAULT 'none';",
 };
 
 static void

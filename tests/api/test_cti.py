@@ -515,5 +515,68 @@ class AgentState(unittest.TestCase):
         self.assertEqual(self.get_state(again), ("alice", "true", "agentReady", None))
 
 
+class Permissions(unittest.TestCase):
+    """Each client credential says which extensions its applications may
+    monitor and control (cti_devices); anything else is privilegeViolation."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.d = Daemon().start()
+        r = cls.d.admin("POST", "/cms/api/v1/clients", {
+            "client_id": "desk-1001", "client_secret": SECRET, "cti_devices": "1001,1005-1009"})
+        assert r.status == 201, r
+        assert (r.json["cti_devices"], r.json["caller_id_masking"]) == ("1001,1005-1009", "none"), r
+        r = cls.d.admin("POST", "/cms/api/v1/extensions", {
+            "from": "1000", "to": "1009", "digest": {"username": "1000", "password": "p1000",
+                                                      "increment": True}})
+        assert r.status == 201, r
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.d.cleanup()
+
+    def setUp(self):
+        token = self.d.client("POST", "/oauth/token", "grant_type=client_credentials",
+                              auth=("desk-1001", SECRET), content_type=FORM).json["access_token"]
+        self.c = CstaClient(self.d.cti_port).connect()
+        self.addCleanup(self.c.close)
+        self.c.start(token)
+
+    def test_only_the_listed_devices(self):
+        for device, allowed in (("1001", True), ("1007", True), ("1000", False), ("1002", False)):
+            with self.subTest(device=device):
+                reply = self.c.request(monitor_start(device))
+                if allowed:
+                    self.assertEqual(reply.name, "MonitorStartResponse", reply)
+                else:
+                    self.assertEqual(text(reply.root, "operation"), "privilegeViolationSpecifiedDevice")
+        for xml, value in (
+                (f'<SnapshotDevice xmlns="{ED6}"><snapshotObject>1000</snapshotObject></SnapshotDevice>',
+                 "privilegeViolationSpecifiedDevice"),
+                (f'<GetAgentState xmlns="{ED6}"><device>1000</device></GetAgentState>',
+                 "privilegeViolationSpecifiedDevice"),
+                (f'<ClearConnection xmlns="{ED6}"><connectionToBeCleared><callID>c-1</callID>'
+                 '<deviceID>1000</deviceID></connectionToBeCleared></ClearConnection>',
+                 "privilegeViolationSpecifiedDevice"),
+                (f'<MakeCall xmlns="{ED6}"><callingDevice>1000</callingDevice>'
+                 '<calledDirectoryNumber>1001</calledDirectoryNumber></MakeCall>',
+                 "privilegeViolationCallingDevice")):
+            with self.subTest(xml=xml):
+                self.assertEqual(text(self.c.request(xml).root, "operation"), value)
+
+    def test_policy_values_are_checked_and_change_nothing(self):
+        for body in ({"cti_devices": "all"}, {"cti_devices": "1009-1000"},
+                     {"caller_id_masking": "partial:0"}, {"caller_id_masking": 3}):
+            with self.subTest(body=body):
+                r = self.d.admin("PATCH", "/cms/api/v1/clients/desk-1001",
+                                 dict(body, description="changed?"))
+                self.assertEqual(r.status, 400, r)
+        r = self.d.admin("GET", "/cms/api/v1/clients/desk-1001")
+        self.assertEqual((r.json["cti_devices"], r.json["caller_id_masking"], r.json["description"]),
+                         ("1001,1005-1009", "none", ""))
+        r = self.d.admin("PATCH", "/cms/api/v1/clients/desk-1001", {"caller_id_masking": "hash"})
+        self.assertEqual((r.status, r.json["caller_id_masking"]), (200, "hash"))
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -226,6 +226,52 @@ class CtiWithPhones(unittest.TestCase):
         self.assertEqual(placed.get("error", {}).get("code"), "bad_request", placed)
         self.assert_quiet()
 
+    def application(self, client_id, masking, source):
+        """Another CTI application (its own client credential, masking and
+        source address) monitoring 1000."""
+        d = self.sip.daemon
+        secret = "masking-test-secret-0123456789"
+        r = d.admin("POST", "/cms/api/v1/clients", {"client_id": client_id, "client_secret": secret,
+                                                    "caller_id_masking": masking})
+        self.assertEqual(r.status, 201, r)
+        self.addCleanup(d.admin, "DELETE", f"/cms/api/v1/clients/{client_id}")
+        token = d.client("POST", "/oauth/token", "grant_type=client_credentials",
+                         auth=(client_id, secret),
+                         content_type="application/x-www-form-urlencoded").json["access_token"]
+        app = CstaClient(d.cti_port, source=source).connect()
+        self.addCleanup(app.close)
+        app.start(token)
+        reply = app.request(f'<MonitorStart xmlns="{ED6}"><monitorObject><deviceObject>1000'
+                            '</deviceObject></monitorObject></MonitorStart>')
+        self.assertEqual(reply.name, "MonitorStartResponse", reply)
+        return app
+
+    def test_caller_id_masking_per_application(self):
+        partial = self.application("wallboard", "partial:2", "127.0.0.2")
+        full = self.application("analytics", "full", "127.0.0.3")
+        self.bob.send("dial", self.sip.sip_uri("1000"))
+        plain = self.expect("DeliveredEvent")["DeliveredEvent"]
+        call_id = text(plain.root, "connection/callID")
+        self.assertEqual(text(plain.root, "callingDevice/deviceIdentifier"), "2000")
+        seen = partial.wait(lambda m: m.name == "DeliveredEvent", 5)
+        self.assertEqual(text(seen.root, "callingDevice/deviceIdentifier"), "XX00")
+        self.assertEqual(text(seen.root, "connection/deviceID"), "1000")  # our own: not masked
+        hidden = full.wait(lambda m: m.name == "DeliveredEvent", 5)
+        self.assertIsNotNone(find(hidden.root, "callingDevice/restricted"), hidden)
+        self.assertNotIn("2000", hidden.xml)
+        # the same call, answered: the same masking in every event
+        self.request("AnswerCall", connection("callToBeAnswered", call_id, "1000"))
+        self.expect("EstablishedEvent")
+        seen = partial.wait(lambda m: m.name == "EstablishedEvent", 10)
+        self.assertEqual(text(seen.root, "callingDevice/deviceIdentifier"), "XX00")
+        hidden = full.wait(lambda m: m.name == "EstablishedEvent", 10)
+        self.assertNotIn("2000", hidden.xml)
+        self.bob.command("hangup")
+        cleared = full.wait(lambda m: m.name == "ConnectionClearedEvent", 5)
+        self.assertNotIn("2000", cleared.xml)
+        self.assertIsNotNone(find(cleared.root, "releasingDevice/restricted"), cleared)
+        self.expect("ConnectionClearedEvent")
+
     def test_call_to_an_unknown_number_fails(self):
         call_id = self.page.ok("dial", "a", "2999")["call_id"]
         got = self.expect("ServiceInitiatedEvent", "OriginatedEvent", "FailedEvent",
