@@ -118,17 +118,8 @@ mg_cti_handle_set_agent_state (MgCtiSession *self, guint invoke_id, MgCstaMessag
       mg_cti_session_reply_error (self, invoke_id, "operation", "invalidAgentState");
       return;
     }
-  if (!mg_cti_server_device_exists (server, device))
-    {
-      mg_cti_session_reply_error (self, invoke_id, "operation", "invalidDeviceID");
-      return;
-    }
-  if (!mg_cti_session_may_use (self, device))
-    {
-      mg_cti_session_reply_error (self, invoke_id, "operation",
-                                  "privilegeViolationSpecifiedDevice");
-      return;
-    }
+  if (!mg_cti_session_check_device (self, invoke_id, device, "invalidDeviceID"))
+    return;
   if (password != NULL && !is_hex_binary (password))
     {
       mg_cti_session_reply_error (self, invoke_id, "operation", "invalidAgentPassword");
@@ -203,17 +194,8 @@ mg_cti_handle_get_agent_state (MgCtiSession *self, guint invoke_id, MgCstaMessag
   g_autoptr (GArray) calls = NULL;
   g_autoptr (GString) out = g_string_new (NULL);
 
-  if (device == NULL || !mg_cti_server_device_exists (server, device))
-    {
-      mg_cti_session_reply_error (self, invoke_id, "operation", "invalidDeviceID");
-      return;
-    }
-  if (!mg_cti_session_may_use (self, device))
-    {
-      mg_cti_session_reply_error (self, invoke_id, "operation",
-                                  "privilegeViolationSpecifiedDevice");
-      return;
-    }
+  if (!mg_cti_session_check_device (self, invoke_id, device, "invalidDeviceID"))
+    return;
   agent = mg_store_get_agent_state (mg_cti_server_get_store (server), device);
   calls = mg_cti_server_snapshot_device (server, device);
   mg_csta_open (out, "GetAgentStateResponse", mg_cti_session_get_namespace (self));

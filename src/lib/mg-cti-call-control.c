@@ -217,16 +217,8 @@ mg_cti_handle_make_call (MgCtiSession *self, guint invoke_id, MgCstaMessage *msg
                                   "atLeastOneConditionalParameterNotProvided");
       return;
     }
-  if (!mg_cti_server_device_exists (server, calling))
-    {
-      mg_cti_session_reply_error (self, invoke_id, "operation", "invalidCallingDeviceID");
-      return;
-    }
-  if (!mg_cti_session_may_use (self, calling))
-    {
-      mg_cti_session_reply_error (self, invoke_id, "operation", "privilegeViolationCallingDevice");
-      return;
-    }
+  if (!mg_cti_session_check_device (self, invoke_id, calling, "invalidCallingDeviceID"))
+    return;
   call_id = mg_call_manager_make_call (mg_cti_server_get_call_manager (server), calling, called,
                                        g_strcmp0 (auto_originate, "doNotPrompt") != 0, &error);
   if (call_id == NULL)

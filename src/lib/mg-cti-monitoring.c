@@ -108,17 +108,8 @@ mg_cti_handle_monitor_start (MgCtiSession *self, guint invoke_id, MgCstaMessage 
                                     : "invalidParameterValue");
       return;
     }
-  if (!mg_cti_server_device_exists (mg_cti_session_get_server (self), device))
-    {
-      mg_cti_session_reply_error (self, invoke_id, "operation", "invalidDeviceID");
-      return;
-    }
-  if (!mg_cti_session_may_use (self, device))
-    {
-      mg_cti_session_reply_error (self, invoke_id, "operation",
-                                  "privilegeViolationSpecifiedDevice");
-      return;
-    }
+  if (!mg_cti_session_check_device (self, invoke_id, device, "invalidDeviceID"))
+    return;
   if (g_hash_table_size (mg_cti_session_get_monitors (self)) >= MAX_MONITORS)
     {
       mg_cti_session_reply_error (self, invoke_id, "subscribedResourceAvailability",
@@ -189,17 +180,8 @@ mg_cti_handle_snapshot_device (MgCtiSession *self, guint invoke_id, MgCstaMessag
   g_autoptr (GString) out = g_string_new (NULL);
   g_autoptr (GArray) connections = NULL;
 
-  if (device == NULL || !mg_cti_server_device_exists (mg_cti_session_get_server (self), device))
-    {
-      mg_cti_session_reply_error (self, invoke_id, "operation", "invalidDeviceID");
-      return;
-    }
-  if (!mg_cti_session_may_use (self, device))
-    {
-      mg_cti_session_reply_error (self, invoke_id, "operation",
-                                  "privilegeViolationSpecifiedDevice");
-      return;
-    }
+  if (!mg_cti_session_check_device (self, invoke_id, device, "invalidDeviceID"))
+    return;
   connections = mg_cti_server_snapshot_device (mg_cti_session_get_server (self), device);
   mg_csta_open (out, "SnapshotDeviceResponse", mg_cti_session_get_namespace (self));
   mg_csta_open (out, "crossRefIDorSnapshotData", NULL);

@@ -28,6 +28,10 @@ void          mg_cti_session_deliver_party_event (MgCtiSession          *self,
                                                   const MgCtiPartyEvent *event);
 gboolean      mg_cti_session_may_use (MgCtiSession *self,
                                       const char   *device);
+gboolean      mg_cti_session_check_device (MgCtiSession *self,
+                                           guint         invoke_id,
+                                           const char   *device,
+                                           const char   *unknown);
 
 /* for the service files (mg-cti-monitoring.c, …) */
 void         mg_cti_session_send          (MgCtiSession *self,

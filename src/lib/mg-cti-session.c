@@ -507,6 +507,29 @@ mg_cti_session_may_use (MgCtiSession *self, const char *device)
   return self->policy != NULL && mg_cti_policy_allows (self->policy, device);
 }
 
+/* Whether @device is an extension this application may use; else answers
+ * the request with the CSTAErrorCode (operation/@unknown or a privilege
+ * violation). */
+gboolean
+mg_cti_session_check_device (MgCtiSession *self, guint invoke_id, const char *device,
+                             const char *unknown)
+{
+  if (device == NULL || !mg_cti_server_device_exists (self->server, device))
+    {
+      reply_error (self, invoke_id, "operation", unknown);
+      return FALSE;
+    }
+  if (!mg_cti_session_may_use (self, device))
+    {
+      reply_error (self, invoke_id, "operation",
+                   g_str_equal (unknown, "invalidCallingDeviceID")
+                     ? "privilegeViolationCallingDevice"
+                     : "privilegeViolationSpecifiedDevice");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* -- dispatch ------------------------------------------------------------------- */
 
 typedef void (*Handler) (MgCtiSession *self, guint invoke_id, MgCstaMessage *msg);

@@ -50,19 +50,6 @@ mg_store_get_agent_state (MgStore *self, const char *device)
   return agent;
 }
 
-static gboolean
-write_one (MgStore *self, sqlite3_stmt *stmt, GError **error)
-{
-  if (!mg_store_begin (self, error))
-    return FALSE;
-  if (!mg_store_step_done (self, stmt, error))
-    {
-      mg_store_rollback (self);
-      return FALSE;
-    }
-  return mg_store_commit (self, error);
-}
-
 gboolean
 mg_store_set_agent_state (MgStore *self, const char *device, const char *agent_id,
                           const char *state, const char *reason, GError **error)
@@ -82,7 +69,7 @@ mg_store_set_agent_state (MgStore *self, const char *device, const char *agent_i
   mg_store_bind_text (stmt, 3, state);
   mg_store_bind_text (stmt, 4, reason);
   sqlite3_bind_int64 (stmt, 5, g_get_real_time () / G_USEC_PER_SEC);
-  return write_one (self, stmt, error);
+  return mg_store_write_one (self, stmt, error);
 }
 
 gboolean
@@ -94,5 +81,5 @@ mg_store_clear_agent_state (MgStore *self, const char *device, GError **error)
   if (stmt == NULL)
     return FALSE;
   mg_store_bind_text (stmt, 1, device);
-  return write_one (self, stmt, error);
+  return mg_store_write_one (self, stmt, error);
 }

@@ -24,6 +24,9 @@ gboolean      mg_store_begin       (MgStore *self,
 gboolean      mg_store_commit      (MgStore *self,
                                     GError **error);
 void          mg_store_rollback    (MgStore *self);
+gboolean      mg_store_write_one   (MgStore      *self,
+                                    sqlite3_stmt *stmt,
+                                    GError      **error);
 void          mg_store_set_error   (MgStore *self,
                                     GError **error);
 void          mg_store_bind_text   (sqlite3_stmt *stmt,

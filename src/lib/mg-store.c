@@ -549,6 +549,20 @@ mg_store_set_setting (MgStore *self, const char *section, const char *json, GErr
   return TRUE;
 }
 
+/* Runs @stmt as the one statement of a transaction. */
+gboolean
+mg_store_write_one (MgStore *self, sqlite3_stmt *stmt, GError **error)
+{
+  if (!mg_store_begin (self, error))
+    return FALSE;
+  if (!mg_store_step_done (self, stmt, error))
+    {
+      mg_store_rollback (self);
+      return FALSE;
+    }
+  return mg_store_commit (self, error);
+}
+
 /**
  * mg_store_get_install_secret:
  * @self: a store
