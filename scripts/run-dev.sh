@@ -25,6 +25,9 @@ port=${MG_CLIENT_PORT:-7443}
 [admin-listener]
 address=127.0.0.1
 port=${MG_ADMIN_PORT:-7444}
+[cti-listener]
+address=0.0.0.0
+port=${MG_CTI_PORT:-8090}
 [client-logger]
 address=0.0.0.0
 port=${MG_CLIENTLOG_PORT:-9090}
@@ -49,12 +52,14 @@ cat "$log"
 ports=$(grep -o 'client https port [0-9]*, admin https port [0-9]*' "$log" | tr -dc '0-9 ' )
 client_port=$(echo $ports | cut -d' ' -f1)
 admin_port=$(echo $ports | cut -d' ' -f2)
+cti_port=$(grep -o 'cti wss port [0-9]*' "$log" | tr -dc '0-9')
 host=$(hostname -f 2>/dev/null || hostname)
 
 echo
 echo "Mediagate is running (pid $pid). The certificate is self-signed: accept it in the browser."
 echo "  health:        https://$host:$client_port/healthz"
 echo "  admin API:     https://127.0.0.1:$admin_port/cms/api/v1/  (docs/admin-api.md)"
+echo "  CTI (CSTA):    wss://$host:$cti_port/csta  (docs/cti.md; access token from a client credential)"
 if [ -f "$dev/data/initial-admin-password" ]; then
   set -- $(cat "$dev/data/initial-admin-password")
   admin=$1; password=$2
