@@ -13,4 +13,7 @@ void mg_cti_handle_get_agent_state (MgCtiSession  *self,
                                     guint          invoke_id,
                                     MgCstaMessage *msg);
 
+void mg_cti_agents_log_off         (MgCtiServer *server,
+                                    const char  *device);
+
 G_END_DECLS

@@ -72,7 +72,7 @@ write_reason (GString *out, const char *reason)
 }
 
 static void
-tell_monitors (MgCtiSession *self, const char *name, const char *device, const char *agent_id,
+tell_monitors (MgCtiServer *server, const char *name, const char *device, const char *agent_id,
                const char *reason)
 {
   g_autoptr (GPtrArray) events = g_ptr_array_new_with_free_func (mg_cti_event_free);
@@ -86,7 +86,26 @@ tell_monitors (MgCtiSession *self, const char *name, const char *device, const c
     event->private_data = g_strdup_printf ("<x:reasonCode xmlns:x=\"%s\">%s</x:reasonCode>",
                                            MG_CSTA_NS_PRIVATE, reason);
   g_ptr_array_add (events, event);
-  mg_cti_server_deliver (mg_cti_session_get_server (self), device, events);
+  mg_cti_server_deliver (server, device, events);
+}
+
+/* Logs off the agent at @device (logout_on_timeout), telling its monitors. */
+void
+mg_cti_agents_log_off (MgCtiServer *server, const char *device)
+{
+  g_autoptr (MgAgentState) agent =
+    mg_store_get_agent_state (mg_cti_server_get_store (server), device);
+  g_autoptr (GError) error = NULL;
+
+  if (agent == NULL)
+    return;
+  if (!mg_store_clear_agent_state (mg_cti_server_get_store (server), device, &error))
+    {
+      g_warning ("CTI: agent at %s not logged off: %s", device, error->message);
+      return;
+    }
+  g_info ("CTI: agent %s at %s logged off: its session timed out", agent->agent_id, device);
+  tell_monitors (server, "AgentLoggedOffEvent", device, agent->agent_id, NULL);
 }
 
 void
@@ -167,7 +186,9 @@ mg_cti_handle_set_agent_state (MgCtiSession *self, guint invoke_id, MgCstaMessag
   mg_cti_session_send (self, invoke_id, out->str);
   g_info ("CTI session %s: agent %s at %s: %s", mg_cti_session_get_id (self), agent_id, device,
           requested);
-  tell_monitors (self, transitions[t].event, device, agent_id,
+  if (g_str_equal (requested, "loggedOn") || g_str_equal (requested, "loggedOff"))
+    mg_cti_session_note_agent (self, device, g_str_equal (requested, "loggedOn"));
+  tell_monitors (server, transitions[t].event, device, agent_id,
                  g_str_equal (requested, "notReady") ? reason : NULL);
 }
 

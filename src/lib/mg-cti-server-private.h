@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include <libsoup/soup.h>
+
 #include "mg-call-manager-private.h"
 #include "mg-cti-policy-private.h"
 #include "mg-cti-server.h"
@@ -19,6 +21,16 @@ void   mg_cti_server_session_started   (MgCtiServer *self,
                                         const char  *id);
 void   mg_cti_server_session_closed    (MgCtiServer *self,
                                         gpointer     session);
+void   mg_cti_server_session_detached  (MgCtiServer *self,
+                                        gpointer     session);
+void   mg_cti_server_adopt             (MgCtiServer             *self,
+                                        SoupWebsocketConnection *connection,
+                                        gpointer                 session);
+gpointer mg_cti_server_lookup_session  (MgCtiServer *self,
+                                        const char  *id);
+guint  mg_cti_server_get_resume_delay  (MgCtiServer *self);
+guint  mg_cti_server_get_replay_events (MgCtiServer *self);
+gboolean mg_cti_server_get_logout_on_timeout (MgCtiServer *self);
 void   mg_cti_server_set_call_manager  (MgCtiServer   *self,
                                         MgCallManager *calls);
 gboolean mg_cti_server_device_exists   (MgCtiServer *self,

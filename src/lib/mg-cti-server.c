@@ -38,7 +38,7 @@ struct _MgCtiServer
   MgStore *store;
   MgTokenSigner *signer;
   GHashTable *connections; /* SoupWebsocketConnection* -> MgCtiSession* (owned) */
-  GHashTable *sessions; /* session ID -> MgCtiSession* (borrowed) */
+  GHashTable *sessions; /* session ID -> MgCtiSession*, also while detached */
   MgCallManager *calls;
   MgSourcePolicy *policy; /* one connection per client address, load balancers apart */
   GHashTable *tracks; /* call ID -> CallTrack: what the monitors were told */
@@ -107,7 +107,7 @@ static void
 mg_cti_server_init (MgCtiServer *self)
 {
   self->connections = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
-  self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->tracks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, call_track_free);
   self->policy = mg_source_policy_new ();
 }
@@ -255,10 +255,30 @@ mg_cti_server_get_heartbeat_interval (MgCtiServer *self)
   return cti_setting (self, "heartbeat_interval");
 }
 
+guint
+mg_cti_server_get_resume_delay (MgCtiServer *self)
+{
+  return cti_setting (self, "resume_delay");
+}
+
+guint
+mg_cti_server_get_replay_events (MgCtiServer *self)
+{
+  return cti_setting (self, "replay_events");
+}
+
+gboolean
+mg_cti_server_get_logout_on_timeout (MgCtiServer *self)
+{
+  g_autoptr (JsonObject) cti = mg_settings_load (self->store, "cti");
+
+  return json_object_get_boolean_member_with_default (cti, "logout_on_timeout", FALSE);
+}
+
 void
 mg_cti_server_session_started (MgCtiServer *self, gpointer session, const char *id)
 {
-  g_hash_table_insert (self->sessions, g_strdup (id), session);
+  g_hash_table_insert (self->sessions, g_strdup (id), g_object_ref (session));
 }
 
 static gboolean
@@ -267,14 +287,36 @@ is_session (gpointer connection, gpointer value, gpointer session)
   return value == session;
 }
 
+/* @session is gone for good. */
 void
 mg_cti_server_session_closed (MgCtiServer *self, gpointer session)
 {
   const char *id = mg_cti_session_get_id (session);
 
-  if (id != NULL)
-    g_hash_table_remove (self->sessions, id);
   g_hash_table_foreach_remove (self->connections, is_session, session);
+  if (id != NULL && g_hash_table_lookup (self->sessions, id) == session)
+    g_hash_table_remove (self->sessions, id);
+}
+
+/* @session lost its connection; it waits for a resume. */
+void
+mg_cti_server_session_detached (MgCtiServer *self, gpointer session)
+{
+  g_hash_table_foreach_remove (self->connections, is_session, session);
+}
+
+/* @session takes over @connection (a resume). */
+void
+mg_cti_server_adopt (MgCtiServer *self, SoupWebsocketConnection *connection, gpointer session)
+{
+  g_hash_table_replace (self->connections, connection, g_object_ref (session));
+}
+
+/* Returns: (nullable) (transfer none): the started session @id */
+gpointer
+mg_cti_server_lookup_session (MgCtiServer *self, const char *id)
+{
+  return g_hash_table_lookup (self->sessions, id);
 }
 
 /* -- calls -> monitors ---------------------------------------------------------- */
@@ -318,7 +360,7 @@ mg_cti_server_deliver (MgCtiServer *self, const char *device, GPtrArray *events)
   GHashTableIter iter;
   gpointer session;
 
-  g_hash_table_iter_init (&iter, self->connections);
+  g_hash_table_iter_init (&iter, self->sessions);
   while (events->len > 0 && g_hash_table_iter_next (&iter, NULL, &session))
     mg_cti_session_deliver (session, device, events);
 }
@@ -355,7 +397,7 @@ on_party_event (MgCallManager *calls, MgCall *call, guint leg, const char *type,
 
   /* each session renders the events itself: its application's policy
    * decides what it may see of the far party */
-  g_hash_table_iter_init (&iter, self->connections);
+  g_hash_table_iter_init (&iter, self->sessions);
   while (g_hash_table_iter_next (&iter, NULL, &session))
     mg_cti_session_deliver_party_event (session, track->device[leg], &event);
   if (track->state[0] == NULL && track->state[1] == NULL)

@@ -3,7 +3,10 @@
 
 #include <libsoup/soup.h>
 
+#include "mg-csta-private.h"
 #include "mg-cti-events-private.h"
+#include "mg-cti-policy-private.h"
+#include "mg-cti-replay-private.h"
 #include "mg-cti-server-private.h"
 #include "mg-source-policy-private.h"
 
@@ -11,6 +14,61 @@ G_BEGIN_DECLS
 
 #define MG_TYPE_CTI_SESSION (mg_cti_session_get_type ())
 G_DECLARE_FINAL_TYPE (MgCtiSession, mg_cti_session, MG, CTI_SESSION, GObject)
+
+/* One application's session: mg-cti-session.c (connection, dispatch,
+ * events) and mg-cti-application.c (ECMA-354 start, resume, stop) share it. */
+struct _MgCtiSession
+{
+  GObject parent_instance;
+
+  MgCtiServer *server; /* owns us */
+  SoupWebsocketConnection *connection;
+  gboolean binary; /* csta-xml-tcp */
+  MgCstaStream *stream;
+  MgSourceSlot *slot; /* our hold on the client address */
+  const char *remote_ip;
+  char *bearer_token;
+
+  char *id; /* once started */
+  char *application_id;
+  char *client_id;
+  MgCtiPolicy *policy; /* the client credential's devices and masking */
+  MgCstaEdition edition;
+  guint duration;
+
+  guint start_timeout_id;
+  guint idle_id;
+  guint heartbeat_id;
+  guint next_invoke_id; /* our own requests: 0000-9998, wrapping */
+  guint outstanding; /* the application's requests not answered yet */
+  gboolean handling; /* a request is being handled: its events wait */
+  GPtrArray *deferred; /* events (XML) held back until the response went */
+  guint64 sequence; /* events sent, for extensions/security */
+  GHashTable *monitors; /* monitorCrossRefID -> its monitor (mg-cti-monitoring.c) */
+  guint monitors_started;
+  gboolean closing; /* the connection is closing or gone */
+  MgCtiReplay *replay; /* the last events, for a resume */
+  gboolean ended; /* stopped, or its resume time ran out: gone for good */
+  gboolean timed_out; /* the session timer ran out */
+  guint cleanup_id; /* detached: how long it waits for a resume */
+  GHashTable *agents; /* devices where this session logged an agent on */
+};
+
+void mg_cti_session_restart_timer   (MgCtiSession *self);
+void mg_cti_session_start_heartbeat (MgCtiSession *self);
+void mg_cti_session_connect         (MgCtiSession            *self,
+                                     SoupWebsocketConnection *connection);
+
+/* mg-cti-application.c */
+void mg_cti_start_application_session (MgCtiSession  *self,
+                                       guint          invoke_id,
+                                       MgCstaMessage *msg);
+void mg_cti_handle_reset_timer        (MgCtiSession  *self,
+                                       guint          invoke_id,
+                                       MgCstaMessage *msg);
+void mg_cti_handle_stop               (MgCtiSession  *self,
+                                       guint          invoke_id,
+                                       MgCstaMessage *msg);
 
 MgCtiSession *mg_cti_session_new    (MgCtiServer             *server,
                                      SoupWebsocketConnection *connection,
@@ -26,6 +84,9 @@ void          mg_cti_session_deliver (MgCtiSession *self,
 void          mg_cti_session_deliver_party_event (MgCtiSession          *self,
                                                   const char            *device,
                                                   const MgCtiPartyEvent *event);
+void          mg_cti_session_note_agent (MgCtiSession *self,
+                                         const char   *device,
+                                         gboolean      logged_on);
 gboolean      mg_cti_session_may_use (MgCtiSession *self,
                                       const char   *device);
 gboolean      mg_cti_session_check_device (MgCtiSession *self,

@@ -16,6 +16,7 @@
 #include "mg-cti-call-control-private.h"
 #include "mg-cti-events-private.h"
 #include "mg-cti-monitoring-private.h"
+#include "mg-cti-replay-private.h"
 #include "mg-cti-session-private.h"
 
 /*
@@ -37,38 +38,6 @@
 #define KEEPALIVE_S 20
 #define CLOSE_SESSION_TIMER_EXPIRED 4000
 
-struct _MgCtiSession
-{
-  GObject parent_instance;
-
-  MgCtiServer *server; /* owns us */
-  SoupWebsocketConnection *connection;
-  gboolean binary; /* csta-xml-tcp */
-  MgCstaStream *stream;
-  MgSourceSlot *slot; /* our hold on the client address */
-  const char *remote_ip;
-  char *bearer_token;
-
-  char *id; /* once started */
-  char *application_id;
-  char *client_id;
-  MgCtiPolicy *policy; /* the client credential's devices and masking */
-  MgCstaEdition edition;
-  guint duration;
-
-  guint start_timeout_id;
-  guint idle_id;
-  guint heartbeat_id;
-  guint next_invoke_id; /* our own requests: 0000-9998, wrapping */
-  guint outstanding; /* the application's requests not answered yet */
-  gboolean handling; /* a request is being handled: its events wait */
-  GPtrArray *deferred; /* events (XML) held back until the response went */
-  guint64 sequence; /* events sent, for extensions/security */
-  GHashTable *monitors; /* monitorCrossRefID -> its monitor (mg-cti-monitoring.c) */
-  guint monitors_started;
-  gboolean closing;
-};
-
 G_DEFINE_FINAL_TYPE (MgCtiSession, mg_cti_session, G_TYPE_OBJECT)
 
 /* -- sending ---------------------------------------------------------------- */
@@ -76,7 +45,7 @@ G_DEFINE_FINAL_TYPE (MgCtiSession, mg_cti_session, G_TYPE_OBJECT)
 static void
 send_raw (MgCtiSession *self, guint invoke_id, const char *xml)
 {
-  if (self->closing
+  if (self->closing || self->connection == NULL
       || soup_websocket_connection_get_state (self->connection) != SOUP_WEBSOCKET_STATE_OPEN)
     return;
   if (self->binary)
@@ -141,7 +110,8 @@ mg_cti_session_close (MgCtiSession *self, gushort code, const char *reason)
   g_info ("CTI session %s (%s, %s): closing with %u: %s", self->id ? self->id : "-",
           self->application_id ? self->application_id : "no application", self->remote_ip, code,
           reason);
-  if (soup_websocket_connection_get_state (self->connection) == SOUP_WEBSOCKET_STATE_OPEN)
+  if (self->connection != NULL
+      && soup_websocket_connection_get_state (self->connection) == SOUP_WEBSOCKET_STATE_OPEN)
     soup_websocket_connection_close (self->connection, code, reason);
 }
 
@@ -170,13 +140,14 @@ on_session_timer_expired (gpointer data)
   mg_csta_close (out, "sessionTermReason");
   mg_csta_close (out, "ApplicationSessionTerminated");
   send_raw (self, take_invoke_id (self), out->str);
+  self->timed_out = TRUE;
   mg_cti_session_close (self, CLOSE_SESSION_TIMER_EXPIRED, "session timer expired");
   return G_SOURCE_REMOVE;
 }
 
 /* An application message: the session timer starts again. */
-static void
-restart_session_timer (MgCtiSession *self)
+void
+mg_cti_session_restart_timer (MgCtiSession *self)
 {
   if (self->id == NULL || self->closing)
     return;
@@ -197,178 +168,15 @@ on_heartbeat (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
-/* -- ECMA-354 session services ---------------------------------------------- */
-
-static void
-reply_session (MgCtiSession *self, guint invoke_id, const char *name, const char *error_code)
+/* Our SystemStatus every heartbeat_interval seconds (none for 0). */
+void
+mg_cti_session_start_heartbeat (MgCtiSession *self)
 {
-  g_autoptr (GString) out = g_string_new (NULL);
+  guint interval = mg_cti_server_get_heartbeat_interval (self->server);
 
-  mg_csta_open (out, name, MG_CSTA_NS_SESSION);
-  if (error_code != NULL)
-    {
-      mg_csta_open (out, "errorCode", NULL);
-      mg_csta_leaf (out, "definedError", error_code);
-      mg_csta_close (out, "errorCode");
-    }
-  else if (g_str_equal (name, "ResetApplicationSessionTimerPosResponse"))
-    {
-      g_autofree char *duration = g_strdup_printf ("%u", self->duration);
-
-      mg_csta_leaf (out, "actualSessionDuration", duration);
-    }
-  mg_csta_close (out, name);
-  send_raw (self, invoke_id, out->str);
-}
-
-/* The edition to answer in: the newest of those asked for that we speak;
- * ed6 when none is asked for. UNKNOWN: none of them. */
-static MgCstaEdition
-negotiate_edition (xmlNode *request)
-{
-  xmlNode *versions = mg_csta_find (request, "requestedProtocolVersions");
-  MgCstaEdition best = MG_CSTA_EDITION_UNKNOWN;
-
-  if (versions == NULL || mg_csta_find (versions, "protocolVersion") == NULL)
-    return MG_CSTA_EDITION_6;
-  for (xmlNode *v = versions->children; v != NULL; v = v->next)
-    if (v->type == XML_ELEMENT_NODE && g_str_equal ((const char *) v->name, "protocolVersion"))
-      {
-        xmlChar *text = xmlNodeGetContent (v);
-        g_autofree char *ns = g_strstrip (g_strdup ((const char *) text));
-        MgCstaEdition edition = mg_csta_edition_from_namespace (ns);
-
-        xmlFree (text);
-        best = MAX (best, edition);
-      }
-  return best;
-}
-
-/* The access token: in applicationSpecificInfo (any element named token or
- * accessToken), else the upgrade's Authorization: Bearer. */
-static char *
-dup_token (MgCtiSession *self, xmlNode *request)
-{
-  xmlNode *info = mg_csta_find (request, "applicationInfo/applicationSpecificInfo");
-  xmlNode *token = info ? mg_csta_find_descendant (info, "token") : NULL;
-
-  if (token == NULL && info != NULL)
-    token = mg_csta_find_descendant (info, "accessToken");
-  if (token != NULL)
-    {
-      xmlChar *text = xmlNodeGetContent (token);
-      char *value = g_strstrip (g_strdup ((const char *) text));
-
-      xmlFree (text);
-      return value;
-    }
-  return g_strdup (self->bearer_token);
-}
-
-static guint
-session_duration (MgCtiSession *self, xmlNode *request)
-{
-  g_autofree char *requested = mg_csta_dup_text (request, "requestedSessionDuration");
-  guint limit = mg_cti_server_get_session_timeout (self->server);
-  guint64 value = 0;
-
-  if (requested != NULL && g_ascii_string_to_unsigned (requested, 10, 1, G_MAXUINT, &value, NULL))
-    return MIN ((guint) value, limit);
-  return limit;
-}
-
-static void
-start_session (MgCtiSession *self, guint invoke_id, MgCstaMessage *msg)
-{
-  g_autofree char *application = mg_csta_dup_text (msg->root, "applicationInfo/applicationID");
-  g_autofree char *token = dup_token (self, msg->root);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GString) out = g_string_new (NULL);
-  g_autofree char *duration = NULL;
-  MgCstaEdition edition = negotiate_edition (msg->root);
-  char *client_id;
-
-  if (application == NULL || *application == '\0' || token == NULL)
-    {
-      reply_session (self, invoke_id, "StartApplicationSessionNegResponse",
-                     "invalidApplicationInfo");
-      mg_cti_session_close (self, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION,
-                            "applicationID and an access token are required");
-      return;
-    }
-  client_id = mg_cti_server_authenticate (self->server, token, &error);
-  if (client_id == NULL)
-    {
-      g_info ("CTI application %s from %s refused: %s", application, self->remote_ip,
-              error->message);
-      reply_session (self, invoke_id, "StartApplicationSessionNegResponse",
-                     "invalidApplicationInfo");
-      mg_cti_session_close (self, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION, "not authenticated");
-      return;
-    }
-  if (edition == MG_CSTA_EDITION_UNKNOWN)
-    {
-      g_free (client_id);
-      reply_session (self, invoke_id, "StartApplicationSessionNegResponse",
-                     "requestedProtocolVersionNotSupported");
-      return;
-    }
-  g_clear_handle_id (&self->start_timeout_id, g_source_remove);
-  self->client_id = client_id;
-  self->policy = mg_cti_server_policy_for (self->server, client_id);
-  self->application_id = g_steal_pointer (&application);
-  self->edition = edition;
-  self->duration = session_duration (self, msg->root);
-  self->id = mg_random_token (16);
-  mg_cti_server_session_started (self->server, self, self->id);
-
-  duration = g_strdup_printf ("%u", self->duration);
-  mg_csta_open (out, "StartApplicationSessionPosResponse", MG_CSTA_NS_SESSION);
-  mg_csta_leaf (out, "sessionID", self->id);
-  mg_csta_leaf (out, "actualProtocolVersion", csta_namespace (self));
-  mg_csta_leaf (out, "actualSessionDuration", duration);
-  mg_csta_close (out, "StartApplicationSessionPosResponse");
-  send_raw (self, invoke_id, out->str);
-  restart_session_timer (self);
-  if (mg_cti_server_get_heartbeat_interval (self->server) > 0)
-    self->heartbeat_id = g_timeout_add_seconds (mg_cti_server_get_heartbeat_interval (self->server),
-                                                on_heartbeat, self);
-  g_info ("CTI session %s started: application %s, client %s, from %s, ed%d, %u s", self->id,
-          self->application_id, self->client_id, self->remote_ip, self->edition, self->duration);
-}
-
-static gboolean
-is_this_session (MgCtiSession *self, MgCstaMessage *msg)
-{
-  g_autofree char *id = mg_csta_dup_text (msg->root, "sessionID");
-
-  return id != NULL && mg_constant_time_equal (id, self->id);
-}
-
-static void
-handle_reset_timer (MgCtiSession *self, guint invoke_id, MgCstaMessage *msg)
-{
-  if (!is_this_session (self, msg))
-    {
-      reply_session (self, invoke_id, "ResetApplicationSessionTimerNegResponse",
-                     "invalidSessionID");
-      return;
-    }
-  self->duration = session_duration (self, msg->root);
-  restart_session_timer (self);
-  reply_session (self, invoke_id, "ResetApplicationSessionTimerPosResponse", NULL);
-}
-
-static void
-handle_stop (MgCtiSession *self, guint invoke_id, MgCstaMessage *msg)
-{
-  if (!is_this_session (self, msg))
-    {
-      reply_session (self, invoke_id, "StopApplicationSessionNegResponse", "invalidSessionID");
-      return;
-    }
-  reply_session (self, invoke_id, "StopApplicationSessionPosResponse", NULL);
-  mg_cti_session_close (self, SOUP_WEBSOCKET_CLOSE_NORMAL, "StopApplicationSession");
+  g_clear_handle_id (&self->heartbeat_id, g_source_remove);
+  if (interval > 0)
+    self->heartbeat_id = g_timeout_add_seconds (interval, on_heartbeat, self);
 }
 
 /* -- system services ---------------------------------------------------------- */
@@ -432,6 +240,7 @@ mg_cti_session_send_event (MgCtiSession *self, const char *monitor_id, MgCtiEven
   g_string_append_len (out, event->body->str, event->body->len);
   write_extensions (self, out, event->private_data);
   mg_csta_close (out, event->name);
+  mg_cti_replay_add (self->replay, self->sequence, out->str);
   if (self->handling)
     g_ptr_array_add (self->deferred, g_string_free (g_steal_pointer (&out), FALSE));
   else
@@ -481,7 +290,7 @@ mg_cti_session_next_monitor_id (MgCtiSession *self)
 void
 mg_cti_session_deliver (MgCtiSession *self, const char *device, GPtrArray *events)
 {
-  if (self->id != NULL && !self->closing)
+  if (self->id != NULL && !self->ended)
     mg_cti_monitors_deliver (self, device, events);
 }
 
@@ -493,7 +302,7 @@ mg_cti_session_deliver_party_event (MgCtiSession *self, const char *device,
 {
   g_autoptr (GPtrArray) events = NULL;
 
-  if (self->id == NULL || self->closing || !mg_cti_monitors_watch (self, device))
+  if (self->id == NULL || self->ended || !mg_cti_monitors_watch (self, device))
     return;
   events = mg_cti_events_for (event->call, event->leg, event->caller, event->type, event->detail,
                               event->was_up, self->policy);
@@ -539,8 +348,8 @@ static const struct
   const char *name;
   Handler handler;
 } services[] = {
-  { "ResetApplicationSessionTimer", handle_reset_timer },
-  { "StopApplicationSession", handle_stop },
+  { "ResetApplicationSessionTimer", mg_cti_handle_reset_timer },
+  { "StopApplicationSession", mg_cti_handle_stop },
   { "RequestSystemStatus", handle_request_system_status },
   { "SystemStatus", handle_system_status },
   { "MonitorStart", mg_cti_handle_monitor_start },
@@ -594,7 +403,7 @@ handle_request (MgCtiSession *self, guint invoke_id, MgCstaMessage *msg)
                    "outstandingReqLimitExceeded");
       return;
     }
-  restart_session_timer (self);
+  mg_cti_session_restart_timer (self);
   handler = find_handler (msg->name);
   if (handler == NULL)
     {
@@ -627,7 +436,7 @@ handle_message (MgCtiSession *self, guint invoke_id, const char *xml, gsize len)
   if (self->id == NULL)
     {
       if (g_str_equal (msg->name, "StartApplicationSession"))
-        start_session (self, invoke_id, msg);
+        mg_cti_start_application_session (self, invoke_id, msg);
       else
         {
           reply_error (self, invoke_id, "security", "generic");
@@ -638,7 +447,7 @@ handle_message (MgCtiSession *self, guint invoke_id, const char *xml, gsize len)
     }
   if (is_response (msg->name))
     {
-      restart_session_timer (self); /* e.g. the answer to our SystemStatus */
+      mg_cti_session_restart_timer (self); /* e.g. the answer to our SystemStatus */
       return;
     }
   if (invoke_id == MG_CSTA_EVENT_INVOKE_ID)
@@ -708,15 +517,65 @@ on_message (SoupWebsocketConnection *connection, SoupWebsocketDataType type, GBy
                                        : "csta-xml carries text frames");
 }
 
+/* The resume time ran out (or the session was stopped): it is gone; with
+ * logout_on_timeout, so are the agents it logged on if its timer ran out. */
+static void
+end (MgCtiSession *self)
+{
+  g_autoptr (MgCtiSession) alive = g_object_ref (self); /* the server lets go of us */
+  GHashTableIter iter;
+  gpointer device;
+
+  self->ended = TRUE;
+  g_clear_handle_id (&self->cleanup_id, g_source_remove);
+  if (self->timed_out && mg_cti_server_get_logout_on_timeout (self->server))
+    {
+      g_hash_table_iter_init (&iter, self->agents);
+      while (g_hash_table_iter_next (&iter, &device, NULL))
+        mg_cti_agents_log_off (self->server, device);
+    }
+  mg_cti_server_session_closed (self->server, self);
+}
+
+static gboolean
+on_cleanup (gpointer data)
+{
+  MgCtiSession *self = data;
+
+  self->cleanup_id = 0;
+  g_info ("CTI session %s: not resumed, gone", self->id);
+  end (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_closed (SoupWebsocketConnection *connection, MgCtiSession *self)
 {
-  g_autoptr (MgCtiSession) alive = g_object_ref (self); /* the server lets go of us */
+  g_autoptr (MgCtiSession) alive = g_object_ref (self);
 
   self->closing = TRUE;
   stop_timers (self);
   g_signal_handlers_disconnect_by_data (connection, self);
-  mg_cti_server_session_closed (self->server, self);
+  if (self->id == NULL || self->ended)
+    {
+      end (self);
+      return;
+    }
+  /* dropped without StopApplicationSession: kept for a resume */
+  g_clear_object (&self->connection);
+  g_clear_pointer (&self->slot, mg_source_slot_free);
+  self->remote_ip = "detached";
+  mg_cti_server_session_detached (self->server, self);
+  self->cleanup_id =
+    g_timeout_add_seconds (mg_cti_server_get_resume_delay (self->server), on_cleanup, self);
+}
+
+/* Handles @connection's messages and its end. */
+void
+mg_cti_session_connect (MgCtiSession *self, SoupWebsocketConnection *connection)
+{
+  g_signal_connect (connection, "message", G_CALLBACK (on_message), self);
+  g_signal_connect (connection, "closed", G_CALLBACK (on_closed), self);
 }
 
 /* -- GObject ------------------------------------------------------------------ */
@@ -727,8 +586,12 @@ mg_cti_session_finalize (GObject *object)
   MgCtiSession *self = MG_CTI_SESSION (object);
 
   stop_timers (self);
-  g_signal_handlers_disconnect_by_data (self->connection, self);
+  g_clear_handle_id (&self->cleanup_id, g_source_remove);
+  if (self->connection != NULL)
+    g_signal_handlers_disconnect_by_data (self->connection, self);
   g_clear_object (&self->connection);
+  g_clear_pointer (&self->replay, mg_cti_replay_free);
+  g_clear_pointer (&self->agents, g_hash_table_unref);
   g_clear_pointer (&self->stream, mg_csta_stream_free);
   g_clear_pointer (&self->deferred, g_ptr_array_unref);
   g_clear_pointer (&self->monitors, g_hash_table_unref);
@@ -752,6 +615,7 @@ mg_cti_session_init (MgCtiSession *self)
 {
   self->deferred = g_ptr_array_new_with_free_func (g_free);
   self->monitors = mg_cti_monitors_new ();
+  self->agents = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 /* @slot: (transfer full): the connection's admission by the source policy */
@@ -762,6 +626,7 @@ mg_cti_session_new (MgCtiServer *server, SoupWebsocketConnection *connection, Mg
   MgCtiSession *self = g_object_new (MG_TYPE_CTI_SESSION, NULL);
 
   self->server = server;
+  self->replay = mg_cti_replay_new (mg_cti_server_get_replay_events (server));
   self->connection = g_object_ref (connection);
   self->binary =
     g_strcmp0 (soup_websocket_connection_get_protocol (connection), "csta-xml-tcp") == 0;
@@ -776,8 +641,7 @@ mg_cti_session_new (MgCtiServer *server, SoupWebsocketConnection *connection, Mg
   soup_websocket_connection_set_max_incoming_payload_size (connection,
                                                            2 * (4 + MG_CSTA_MAX_MESSAGE));
   soup_websocket_connection_set_keepalive_interval (connection, KEEPALIVE_S);
-  g_signal_connect (connection, "message", G_CALLBACK (on_message), self);
-  g_signal_connect (connection, "closed", G_CALLBACK (on_closed), self);
+  mg_cti_session_connect (self, connection);
   self->start_timeout_id = g_timeout_add_seconds (START_TIMEOUT_S, on_start_timeout, self);
   return self;
 }
@@ -786,4 +650,14 @@ const char *
 mg_cti_session_get_id (MgCtiSession *self)
 {
   return self->id;
+}
+
+/* The agents this session logged on, for logout_on_timeout. */
+void
+mg_cti_session_note_agent (MgCtiSession *self, const char *device, gboolean logged_on)
+{
+  if (logged_on)
+    g_hash_table_add (self->agents, g_strdup (device));
+  else
+    g_hash_table_remove (self->agents, device);
 }

@@ -115,6 +115,13 @@ static const KeySpec cti_keys[] = {
   /* the seed's LOADBALANCER: peers that may hold many connections and whose
    * Forwarded/X-Forwarded-For name the client; others: one connection */
   { "load_balancers", KEY_LIST, 0, MAX_LIST_ITEMS, "[]", NULL, mg_settings_check_network },
+  /* seconds a session dropped without StopApplicationSession waits for a resume */
+  { "resume_delay", KEY_INT, 0, 3600, "60" },
+  /* events kept per session for a resume */
+  { "replay_events", KEY_INT, 10, 100000, "1000" },
+  /* the seed's LOGOUTONTIMEOUT: a timed-out session's agents are logged off
+   * once its resume time ran out */
+  { "logout_on_timeout", KEY_BOOL, 0, 0, "false" },
 };
 
 /* The client logger (docs/client-log.md); its listener address and port are

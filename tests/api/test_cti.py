@@ -220,7 +220,8 @@ class Cti(unittest.TestCase):
             r = self.d.admin("PATCH", "/cms/api/v1/cti", bad)
             self.assertEqual(r.status, 400, r)
         self.assertEqual(self.d.admin("GET", "/cms/api/v1/cti").json,
-                         {"session_timeout": 3600, "heartbeat_interval": 60, "load_balancers": []})
+                         {"session_timeout": 3600, "heartbeat_interval": 60, "load_balancers": [],
+                          "resume_delay": 60, "replay_events": 1000, "logout_on_timeout": False})
         r = self.d.admin("PATCH", "/cms/api/v1/cti", {"load_balancers": ["10.0.0.1/8"]})
         self.assertEqual(r.status, 400, r)
 
@@ -236,9 +237,18 @@ class Cti(unittest.TestCase):
         other.close()
         first.close()
         # the address is free again once its connection ended
-        self.assertTrue(first.spin(lambda: self.d.admin("GET", "/healthz").json["cti_sessions"] == 0, 3))
-        again = self.client()
+        again = CstaClient(self.d.cti_port)
+        self.assertTrue(first.spin(lambda: self._connects(again), 3), again.status)
+        self.addCleanup(again.close)
         again.start(self.token())
+
+    @staticmethod
+    def _connects(client):
+        try:
+            client.connect()
+            return True
+        except Exception:
+            return False
 
     def test_load_balancer_connections_count_per_forwarded_client(self):
         self.set_cti(load_balancers=["127.0.0.1"])
@@ -576,6 +586,150 @@ class Permissions(unittest.TestCase):
                          ("1001,1005-1009", "none", ""))
         r = self.d.admin("PATCH", "/cms/api/v1/clients/desk-1001", {"caller_id_masking": "hash"})
         self.assertEqual((r.status, r.json["caller_id_masking"]), (200, "hash"))
+
+
+def login_info(token, resume=None, last=None):
+    """applicationSpecificInfo with our login: token, and the session to
+    resume with the last event sequence number the application got."""
+    extra = ""
+    if resume:
+        extra += f"<x:resumeSessionID>{resume}</x:resumeSessionID>"
+    if last is not None:
+        extra += f"<x:lastSequence>{last}</x:lastSequence>"
+    return extra
+
+
+class Resume(unittest.TestCase):
+    """A session dropped without StopApplicationSession is kept for
+    resume_delay: StartApplicationSession naming it and the last sequence
+    number takes it back, monitors and their IDs with it, and the missed
+    events come again; a gap is reported. With logout_on_timeout, a
+    timed-out session's agents are logged off once its resume time ran out."""
+
+    def setUp(self):
+        self.d = Daemon().start()
+        self.addCleanup(self.d.cleanup)
+        r = self.d.admin("POST", "/cms/api/v1/clients", {"client_id": "crm", "client_secret": SECRET})
+        assert r.status == 201, r
+        r = self.d.admin("POST", "/cms/api/v1/extensions", {
+            "from": "1000", "to": "1001", "digest": {"username": "1000", "password": "p1000",
+                                                      "increment": True}})
+        assert r.status == 201, r
+
+    def token(self):
+        return self.d.client("POST", "/oauth/token", "grant_type=client_credentials",
+                             auth=("crm", SECRET), content_type=FORM).json["access_token"]
+
+    def connect(self, source="127.0.0.1", **start):
+        c = CstaClient(self.d.cti_port, source=source).connect()
+        self.addCleanup(c.close)
+        reply = c.request(self.start_xml(**start))
+        self.assertEqual(reply.name, "StartApplicationSessionPosResponse", reply)
+        c.session_id = text(reply.root, "sessionID")
+        return c, reply
+
+    def start_xml(self, resume=None, last=None, duration=None):
+        extra = login_info(self.token(), resume, last)
+        xml = start_session(token=self.token(), duration=duration)
+        return xml.replace("</x:login>", extra + "</x:login>")
+
+    def agent(self, c, state, agent_id="alice"):
+        reply = c.request(f'<SetAgentState xmlns="{ED6}"><device>1000</device>'
+                          f'<requestedAgentState>{state}</requestedAgentState>'
+                          f'<agentID>{agent_id}</agentID></SetAgentState>')
+        self.assertEqual(reply.name, "SetAgentStateResponse", reply)
+
+    def events(self, c, n):
+        return [c.wait(lambda m: m.invoke_id == EVENT_ID, 5) for _ in range(n)]
+
+    def seq(self, event):
+        return int(text(event.root, "extensions/security/messageSequenceNumber"))
+
+    def test_resume_replays_missed_events_with_the_same_monitor(self):
+        a, _ = self.connect()
+        monitor = text(a.request(monitor_start("1000")).root, "monitorCrossRefID")
+        self.agent(a, "loggedOn")
+        (seen,) = self.events(a, 1)
+        last = self.seq(seen)
+        sid = a.session_id
+        a.close()                                   # dropped, no StopApplicationSession
+        b, _ = self.connect("127.0.0.2")            # another application acts meanwhile
+        self.agent(b, "ready")
+        self.agent(b, "notReady")
+        # the first one comes back and names its session and the last event it got
+        back, reply = self.connect(resume=sid, last=last)
+        self.assertEqual(back.session_id, sid)
+        self.assertEqual(text(reply.root, "extensions/privateData/private/session/resumed"), "true")
+        self.assertEqual(text(reply.root, "extensions/privateData/private/session/replayed"), "2")
+        self.assertEqual(text(reply.root, "extensions/privateData/private/session/complete"), "true")
+        missed = self.events(back, 2)
+        self.assertEqual([m.name for m in missed], ["AgentReadyEvent", "AgentNotReadyEvent"])
+        self.assertEqual([self.seq(m) for m in missed], [last + 1, last + 2])
+        self.assertEqual({text(m.root, "monitorCrossRefID") for m in missed}, {monitor})
+        # and it goes on where it was: same monitor, next numbers
+        self.agent(back, "ready")
+        (now,) = self.events(back, 1)
+        self.assertEqual((text(now.root, "monitorCrossRefID"), self.seq(now)), (monitor, last + 3))
+        listed = back.request(f'<GetMonitors xmlns="{ED6}"/>')
+        self.assertEqual(text(listed.root, "monitorList/monitorListEntry/monitorCrossRefID"), monitor)
+
+    def test_a_gap_is_reported(self):
+        r = self.d.admin("PATCH", "/cms/api/v1/cti", {"replay_events": 10})
+        self.assertEqual(r.status, 200, r)
+        a, _ = self.connect()
+        a.request(monitor_start("1000"))
+        sid = a.session_id
+        a.close()
+        b, _ = self.connect("127.0.0.2")
+        self.agent(b, "loggedOn")
+        for _ in range(6):
+            self.agent(b, "ready")
+            self.agent(b, "notReady")
+        back, reply = self.connect(resume=sid, last=0)
+        self.assertEqual(back.session_id, sid)
+        self.assertEqual(text(reply.root, "extensions/privateData/private/session/complete"), "false")
+        self.assertEqual(text(reply.root, "extensions/privateData/private/session/replayed"), "10")
+        self.assertEqual(self.seq(self.events(back, 10)[0]), 4)  # 1-3 are gone
+
+    def test_unknown_or_foreign_sessions_are_not_resumed(self):
+        back, reply = self.connect(resume="no-such-session", last=3)
+        self.assertEqual(text(reply.root, "extensions/privateData/private/session/resumed"), "false")
+        self.assertNotEqual(back.session_id, "no-such-session")
+
+    def test_stopped_sessions_cannot_be_resumed(self):
+        a, _ = self.connect()
+        sid = a.session_id
+        a.request(f'<StopApplicationSession xmlns="{SESSION_NS}"><sessionID>{sid}</sessionID>'
+                  '</StopApplicationSession>')
+        a.wait_closed()
+        back, reply = self.connect(resume=sid)
+        self.assertEqual(text(reply.root, "extensions/privateData/private/session/resumed"), "false")
+        self.assertNotEqual(back.session_id, sid)
+
+    def timed_out_agent(self, logout):
+        r = self.d.admin("PATCH", "/cms/api/v1/cti", {"logout_on_timeout": logout, "resume_delay": 1})
+        self.assertEqual(r.status, 200, r)
+        a, _ = self.connect(duration=2)
+        self.agent(a, "loggedOn")
+        watcher, _ = self.connect("127.0.0.2")
+        watcher.request(monitor_start("1000"))
+        a.wait("ApplicationSessionTerminated", 5)
+        self.assertEqual(a.wait_closed(), 4000)
+        return watcher
+
+    def test_logout_on_timeout(self):
+        watcher = self.timed_out_agent(True)
+        off = watcher.wait(lambda m: m.invoke_id == EVENT_ID, 5)
+        self.assertEqual((off.name, text(off.root, "agentID")), ("AgentLoggedOffEvent", "alice"))
+        state = watcher.request(f'<GetAgentState xmlns="{ED6}"><device>1000</device></GetAgentState>')
+        self.assertIsNone(find(state.root, "agentStateList/agentStateEntry"))
+
+    def test_no_logout_on_timeout_by_default(self):
+        watcher = self.timed_out_agent(False)
+        time.sleep(2)
+        self.assertEqual([m for m in watcher.messages if m.invoke_id == EVENT_ID], [])
+        state = watcher.request(f'<GetAgentState xmlns="{ED6}"><device>1000</device></GetAgentState>')
+        self.assertEqual(text(state.root, "agentStateList/agentStateEntry/agentID"), "alice")
 
 
 if __name__ == "__main__":
