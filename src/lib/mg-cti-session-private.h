@@ -52,6 +52,7 @@ struct _MgCtiSession
   gboolean timed_out; /* the session timer ran out */
   guint cleanup_id; /* detached: how long it waits for a resume */
   GHashTable *agents; /* devices where this session logged an agent on */
+  char *audit_result; /* the error of the request being handled, for the audit */
 };
 
 void mg_cti_session_restart_timer   (MgCtiSession *self);

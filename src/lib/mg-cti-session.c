@@ -79,6 +79,23 @@ reply_error (MgCtiSession *self, guint invoke_id, const char *category, const ch
   mg_csta_leaf (out, category, value);
   mg_csta_close (out, "CSTAErrorCode");
   send_raw (self, invoke_id, out->str);
+  g_free (self->audit_result);
+  self->audit_result = g_strdup_printf ("%s/%s", category, value);
+}
+
+/* Every request, its application and its result, one line each (no party
+ * numbers: only the service, whose the session is, and how it ended). */
+static void
+audit (MgCtiSession *self, guint invoke_id, const char *service)
+{
+  g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_MESSAGE, "CTI_SESSION", self->id ? self->id : "-",
+                    "CTI_APPLICATION", self->application_id ? self->application_id : "-",
+                    "CTI_CLIENT", self->client_id ? self->client_id : "-", "MESSAGE",
+                    "audit: session %s application %s client %s from %s: %04u %s -> %s",
+                    self->id ? self->id : "-", self->application_id ? self->application_id : "-",
+                    self->client_id ? self->client_id : "-", self->remote_ip, invoke_id, service,
+                    self->audit_result ? self->audit_result : "ok");
+  g_clear_pointer (&self->audit_result, g_free);
 }
 
 static guint
@@ -397,10 +414,12 @@ handle_request (MgCtiSession *self, guint invoke_id, MgCstaMessage *msg)
 {
   Handler handler;
 
+  g_clear_pointer (&self->audit_result, g_free);
   if (self->outstanding >= MG_CTI_OUTSTANDING_LIMIT)
     {
       reply_error (self, invoke_id, "subscribedResourceAvailability",
                    "outstandingReqLimitExceeded");
+      audit (self, invoke_id, msg->name);
       return;
     }
   mg_cti_session_restart_timer (self);
@@ -408,11 +427,13 @@ handle_request (MgCtiSession *self, guint invoke_id, MgCstaMessage *msg)
   if (handler == NULL)
     {
       reply_error (self, invoke_id, "operation", "serviceNotSupported");
+      audit (self, invoke_id, msg->name);
       return;
     }
   self->handling = TRUE;
   handler (self, invoke_id, msg);
   self->handling = FALSE;
+  audit (self, invoke_id, msg->name);
   flush_deferred (self);
 }
 
@@ -600,6 +621,7 @@ mg_cti_session_finalize (GObject *object)
   g_free (self->id);
   g_free (self->application_id);
   g_free (self->client_id);
+  g_free (self->audit_result);
   g_clear_pointer (&self->policy, mg_cti_policy_free);
   G_OBJECT_CLASS (mg_cti_session_parent_class)->finalize (object);
 }

@@ -117,6 +117,18 @@ class Cti(unittest.TestCase):
                 self.assertEqual(text(reply.root, category), value, reply)
         self.assertEqual(c.request("<RequestSystemStatus/>").name, "RequestSystemStatusResponse")
 
+    def test_every_request_is_audited(self):
+        c = self.started()
+        c.request("<RequestSystemStatus/>")
+        c.request(f'<NoSuchService xmlns="{ED6}"/>')
+        log = "".join(self.d.log)
+        self.assertTrue(c.spin(lambda: "NoSuchService -> operation/serviceNotSupported" in "".join(self.d.log), 3),
+                        log[-2000:])
+        self.assertRegex("".join(self.d.log),
+                         rf"audit: session {c.session_id} application test-app client crm from 127\.0\.0\.1: "
+                         r"\d{4} RequestSystemStatus -> ok")
+        self.assertNotIn(self.token()[:20], "".join(self.d.log))
+
     def test_bad_invoke_id_closes(self):
         c = self.started()
         c.conn.send_text("12x4<RequestSystemStatus/>")
