@@ -18,6 +18,12 @@ void        mg_cti_handle_monitor_start   (MgCtiSession  *self,
 void        mg_cti_handle_monitor_stop    (MgCtiSession  *self,
                                            guint          invoke_id,
                                            MgCstaMessage *msg);
+void        mg_cti_handle_change_monitor_filter (MgCtiSession  *self,
+                                                 guint          invoke_id,
+                                                 MgCstaMessage *msg);
+void        mg_cti_handle_snapshot_call   (MgCtiSession  *self,
+                                           guint          invoke_id,
+                                           MgCstaMessage *msg);
 void        mg_cti_handle_get_monitors    (MgCtiSession  *self,
                                            guint          invoke_id,
                                            MgCstaMessage *msg);

@@ -64,7 +64,7 @@ read_filter (Monitor *monitor, xmlNode *filter)
 /* The filter in effect, groups in schema order, flags sorted (as the
  * schema lists them). */
 static void
-write_filter (GString *out, Monitor *monitor)
+write_filter (GString *out, const char *tag, Monitor *monitor)
 {
   static const char *const groups[] = {
     "callcontrol",          "callAssociated", "mediaAttachment", "physicalDeviceFeature",
@@ -73,7 +73,7 @@ write_filter (GString *out, Monitor *monitor)
   g_autoptr (GList) flags =
     g_list_sort (g_hash_table_get_keys (monitor->suppressed), (GCompareFunc) g_strcmp0);
 
-  mg_csta_open (out, "actualMonitorFilter", NULL);
+  mg_csta_open (out, tag, NULL);
   for (gsize i = 0; i < G_N_ELEMENTS (groups); i++)
     {
       gboolean open = FALSE;
@@ -89,7 +89,7 @@ write_filter (GString *out, Monitor *monitor)
       if (open)
         mg_csta_close (out, groups[i]);
     }
-  mg_csta_close (out, "actualMonitorFilter");
+  mg_csta_close (out, tag);
 }
 
 void
@@ -126,7 +126,7 @@ mg_cti_handle_monitor_start (MgCtiSession *self, guint invoke_id, MgCstaMessage 
   mg_csta_open (out, "MonitorStartResponse", mg_cti_session_get_namespace (self));
   mg_csta_leaf (out, "monitorCrossRefID", monitor->id);
   if (filter != NULL)
-    write_filter (out, monitor);
+    write_filter (out, "actualMonitorFilter", monitor);
   mg_csta_leaf (out, "monitorExistingCalls", "false");
   mg_csta_close (out, "MonitorStartResponse");
   mg_cti_session_send (self, invoke_id, out->str);
@@ -146,6 +146,27 @@ mg_cti_handle_monitor_stop (MgCtiSession *self, guint invoke_id, MgCstaMessage *
       return;
     }
   mg_csta_empty (out, "MonitorStopResponse", mg_cti_session_get_namespace (self));
+  mg_cti_session_send (self, invoke_id, out->str);
+}
+
+/* A new filter for a monitor of ours; the answer repeats it. */
+void
+mg_cti_handle_change_monitor_filter (MgCtiSession *self, guint invoke_id, MgCstaMessage *msg)
+{
+  g_autofree char *id = mg_csta_dup_text (msg->root, "monitorCrossRefID");
+  Monitor *monitor = id ? g_hash_table_lookup (mg_cti_session_get_monitors (self), id) : NULL;
+  g_autoptr (GString) out = g_string_new (NULL);
+
+  if (monitor == NULL)
+    {
+      mg_cti_session_reply_error (self, invoke_id, "operation", "invalidMonitorCrossRefID");
+      return;
+    }
+  g_hash_table_remove_all (monitor->suppressed);
+  read_filter (monitor, mg_csta_find (msg->root, "requestedFilterList"));
+  mg_csta_open (out, "ChangeMonitorFilterResponse", mg_cti_session_get_namespace (self));
+  write_filter (out, "actualFilterList", monitor);
+  mg_csta_close (out, "ChangeMonitorFilterResponse");
   mg_cti_session_send (self, invoke_id, out->str);
 }
 
@@ -245,4 +266,62 @@ mg_cti_monitors_watch (MgCtiSession *self, const char *device)
     if (g_strcmp0 (((Monitor *) value)->device, device) == 0)
       return TRUE;
   return FALSE;
+}
+
+/* The parties of a call of a device this application may use, with their
+ * connection states (the far party masked by its policy). */
+void
+mg_cti_handle_snapshot_call (MgCtiSession *self, guint invoke_id, MgCstaMessage *msg)
+{
+  MgCtiServer *server = mg_cti_session_get_server (self);
+  g_autofree char *call_id = mg_csta_dup_text (msg->root, "snapshotObject/callID");
+  g_autoptr (GArray) parties = call_id ? mg_cti_server_snapshot_call (server, call_id) : NULL;
+  g_autoptr (GString) out = g_string_new (NULL);
+  gboolean allowed = FALSE;
+
+  for (guint i = 0; parties != NULL && i < parties->len; i++)
+    {
+      MgCtiParty *party = &g_array_index (parties, MgCtiParty, i);
+
+      allowed |= party->extension && mg_cti_session_may_use (self, party->device);
+    }
+  if (parties == NULL || parties->len == 0)
+    {
+      mg_cti_session_reply_error (self, invoke_id, "operation", "invalidCallID");
+      return;
+    }
+  if (!allowed)
+    {
+      mg_cti_session_reply_error (self, invoke_id, "operation",
+                                  "privilegeViolationSpecifiedDevice");
+      return;
+    }
+  mg_csta_open (out, "SnapshotCallResponse", mg_cti_session_get_namespace (self));
+  mg_csta_open (out, "crossRefIDorSnapshotData", NULL);
+  mg_csta_open (out, "snapshotData", NULL);
+  for (guint i = 0; i < parties->len; i++)
+    {
+      MgCtiParty *party = &g_array_index (parties, MgCtiParty, i);
+      g_autofree char *shown =
+        party->extension ? g_strdup (party->device) : mg_cti_session_mask (self, party->device);
+
+      mg_csta_open (out, "snapshotCallResponseInfo", NULL);
+      mg_csta_open (out, "deviceOnCall", NULL);
+      if (shown != NULL)
+        mg_csta_leaf (out, "deviceIdentifier", shown);
+      else
+        mg_csta_empty (out, "restricted", NULL);
+      mg_csta_close (out, "deviceOnCall");
+      mg_csta_open (out, "callIdentifier", NULL);
+      mg_csta_leaf (out, "callID", call_id);
+      if (shown != NULL)
+        mg_csta_leaf (out, "deviceID", shown);
+      mg_csta_close (out, "callIdentifier");
+      mg_csta_leaf (out, "localConnectionInfo", party->state);
+      mg_csta_close (out, "snapshotCallResponseInfo");
+    }
+  mg_csta_close (out, "snapshotData");
+  mg_csta_close (out, "crossRefIDorSnapshotData");
+  mg_csta_close (out, "SnapshotCallResponse");
+  mg_cti_session_send (self, invoke_id, out->str);
 }

@@ -65,4 +65,15 @@ typedef struct
 GArray *mg_cti_server_snapshot_device  (MgCtiServer *self,
                                         const char  *device);
 
+/* a party of a call, for SnapshotCall */
+typedef struct
+{
+  const char *device;
+  const char *state;  /* LocalConnectionState */
+  gboolean extension; /* one of our phones (else the SIP side) */
+} MgCtiParty;
+
+GArray *mg_cti_server_snapshot_call    (MgCtiServer *self,
+                                        const char  *call_id);
+
 G_END_DECLS

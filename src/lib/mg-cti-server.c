@@ -455,3 +455,33 @@ mg_cti_server_snapshot_device (MgCtiServer *self, const char *device)
     }
   return connections;
 }
+
+/* The parties of @call_id as the CTI reported them: its phones with their
+ * connection states, and a far party on the SIP side. Empty: no such call. */
+GArray *
+mg_cti_server_snapshot_call (MgCtiServer *self, const char *call_id)
+{
+  GArray *parties = g_array_new (FALSE, FALSE, sizeof (MgCtiParty));
+  CallTrack *track = g_hash_table_lookup (self->tracks, call_id);
+  MgCall *call = self->calls ? mg_call_manager_lookup (self->calls, call_id) : NULL;
+
+  if (track == NULL || call == NULL)
+    return parties;
+  for (guint leg = 0; leg < 2; leg++)
+    {
+      MgCallLeg *l = mg_call_get_leg (call, leg);
+      MgCtiParty party = { l->number, NULL, l->dialog == NULL };
+
+      if (l->number == NULL)
+        continue;
+      if (party.extension)
+        party.state = track->state[leg];
+      else /* the SIP side: connected once answered, else alerting if called */
+        party.state = track->up                                      ? "connected"
+                      : mg_call_manager_get_caller_leg (call) == leg ? "connected"
+                                                                     : "alerting";
+      if (party.state != NULL)
+        g_array_append_val (parties, party);
+    }
+  return parties;
+}

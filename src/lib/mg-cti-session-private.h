@@ -85,6 +85,8 @@ void          mg_cti_session_deliver (MgCtiSession *self,
 void          mg_cti_session_deliver_party_event (MgCtiSession          *self,
                                                   const char            *device,
                                                   const MgCtiPartyEvent *event);
+char         *mg_cti_session_mask (MgCtiSession *self,
+                                   const char   *number);
 void          mg_cti_session_note_agent (MgCtiSession *self,
                                          const char   *device,
                                          gboolean      logged_on);

@@ -326,6 +326,13 @@ mg_cti_session_deliver_party_event (MgCtiSession *self, const char *device,
   mg_cti_monitors_deliver (self, device, events);
 }
 
+/* @number as this application may see it (its masking); %NULL: restricted */
+char *
+mg_cti_session_mask (MgCtiSession *self, const char *number)
+{
+  return self->policy != NULL ? mg_cti_policy_mask (self->policy, number) : NULL;
+}
+
 /* Whether this application may monitor and control @device. */
 gboolean
 mg_cti_session_may_use (MgCtiSession *self, const char *device)
@@ -372,6 +379,8 @@ static const struct
   { "MonitorStart", mg_cti_handle_monitor_start },
   { "MonitorStop", mg_cti_handle_monitor_stop },
   { "GetMonitors", mg_cti_handle_get_monitors },
+  { "ChangeMonitorFilter", mg_cti_handle_change_monitor_filter },
+  { "SnapshotCall", mg_cti_handle_snapshot_call },
   { "SnapshotDevice", mg_cti_handle_snapshot_device },
   { "MakeCall", mg_cti_handle_make_call },
   { "AnswerCall", mg_cti_handle_answer_call },

@@ -424,6 +424,32 @@ class Monitors(unittest.TestCase):
         self.assertEqual(text(failed.root, "cause"), "busy")
         self.assertEqual(text(cleared.root, "droppedConnection/deviceID"), "1000")
 
+    def test_change_monitor_filter(self):
+        ma = self.monitor("1000")
+        reply = self.c.request(f'<ChangeMonitorFilter xmlns="{ED6}"><monitorCrossRefID>{ma}</monitorCrossRefID>'
+                               '<requestedFilterList><callcontrol><serviceInitiated>true</serviceInitiated>'
+                               '<originated>true</originated></callcontrol></requestedFilterList>'
+                               '</ChangeMonitorFilter>')
+        self.assertEqual(reply.name, "ChangeMonitorFilterResponse", reply)
+        self.assertEqual(text(reply.root, "actualFilterList/callcontrol/originated"), "true")
+        a, b = self.phone("1000"), self.phone("1001")
+        call_id = a.request("call", to="1001")["call_id"]
+        b.wait("incoming")
+        (delivered,) = self.events(ma, ["DeliveredEvent"])  # the two before it are filtered
+        snap = self.c.request(f'<SnapshotCall xmlns="{ED6}"><snapshotObject><callID>{call_id}</callID>'
+                              '</snapshotObject></SnapshotCall>')
+        parties = {text(i, "deviceOnCall/deviceIdentifier"): text(i, "localConnectionInfo")
+                   for i in find(snap.root, "crossRefIDorSnapshotData/snapshotData")}
+        self.assertEqual(parties, {"1000": "connected", "1001": "alerting"}, snap)
+        a.request("hangup", call_id=call_id)
+        self.events(ma, ["ConnectionClearedEvent"])
+        for xml, value in (
+                (f'<ChangeMonitorFilter xmlns="{ED6}"><monitorCrossRefID>m-999</monitorCrossRefID>'
+                 '</ChangeMonitorFilter>', "invalidMonitorCrossRefID"),
+                (f'<SnapshotCall xmlns="{ED6}"><snapshotObject><callID>c-none</callID></snapshotObject>'
+                 '</SnapshotCall>', "invalidCallID")):
+            self.assertEqual(text(self.c.request(xml).root, "operation"), value)
+
     def test_events_of_one_call_reach_two_sessions(self):
         token = self.d.client("POST", "/oauth/token", "grant_type=client_credentials",
                               auth=("crm", SECRET), content_type=FORM).json["access_token"]

@@ -114,6 +114,10 @@ class CtiWithPhones(unittest.TestCase):
         snap = self.request("SnapshotDevice", "<snapshotObject>1000</snapshotObject>")
         info = find(snap.root, "crossRefIDorSnapshotData/snapshotData/snapshotDeviceResponseInfo")
         self.assertEqual(text(info, "localCallState/compoundCallState/localConnectionState"), "connected")
+        snap = self.request("SnapshotCall", connection("snapshotObject", call_id, "1000"))
+        parties = {text(i, "deviceOnCall/deviceIdentifier"): text(i, "localConnectionInfo")
+                   for i in find(snap.root, "crossRefIDorSnapshotData/snapshotData")}
+        self.assertEqual(parties, {"1000": "connected", "2000": "connected"}, snap)
 
         # hold and retrieve: the page shows it, the far phone gets the re-INVITEs
         reply = self.request("HoldCall", connection("callToBeHeld", call_id, "1000"))
