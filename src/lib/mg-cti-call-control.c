@@ -78,6 +78,12 @@ act_on_connection (MgCtiSession *self, guint invoke_id, MgCstaMessage *msg, cons
                                   "privilegeViolationSpecifiedDevice");
       return FALSE;
     }
+  if (mg_cti_server_device_out_of_service (server, device))
+    {
+      mg_cti_session_reply_error (self, invoke_id, "systemResourceAvailibility",
+                                  "resourceOutOfService");
+      return FALSE;
+    }
   if (!action (mg_cti_server_get_call_manager (server), call_id, device, data, &error))
     {
       reply_call_error (self, invoke_id, error, state_value);
@@ -219,6 +225,12 @@ mg_cti_handle_make_call (MgCtiSession *self, guint invoke_id, MgCstaMessage *msg
     }
   if (!mg_cti_session_check_device (self, invoke_id, calling, "invalidCallingDeviceID"))
     return;
+  if (mg_cti_server_device_out_of_service (server, calling))
+    {
+      mg_cti_session_reply_error (self, invoke_id, "systemResourceAvailibility",
+                                  "resourceOutOfService");
+      return;
+    }
   call_id = mg_call_manager_make_call (mg_cti_server_get_call_manager (server), calling, called,
                                        g_strcmp0 (auto_originate, "doNotPrompt") != 0, &error);
   if (call_id == NULL)

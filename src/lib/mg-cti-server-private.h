@@ -4,6 +4,7 @@
 #include <libsoup/soup.h>
 
 #include "mg-call-manager-private.h"
+#include "mg-sip-agent.h"
 #include "mg-cti-policy-private.h"
 #include "mg-cti-server.h"
 
@@ -37,6 +38,10 @@ gboolean mg_cti_server_device_exists   (MgCtiServer *self,
                                         const char  *device);
 MgCallManager *mg_cti_server_get_call_manager (MgCtiServer *self);
 MgStore       *mg_cti_server_get_store        (MgCtiServer *self);
+void           mg_cti_server_set_sip_agent    (MgCtiServer *self,
+                                               MgSipAgent  *agent);
+gboolean       mg_cti_server_device_out_of_service (MgCtiServer *self,
+                                                    const char  *device);
 void   mg_cti_server_deliver           (MgCtiServer *self,
                                         const char  *device,
                                         GPtrArray   *events);

@@ -40,6 +40,9 @@ struct _MgCtiServer
   GHashTable *connections; /* SoupWebsocketConnection* -> MgCtiSession* (owned) */
   GHashTable *sessions; /* session ID -> MgCtiSession*, also while detached */
   MgCallManager *calls;
+  MgSipAgent *agent;
+  GHashTable *out_of_service; /* extensions whose registration is lost */
+  gboolean platform_degraded; /* told SystemStatus partiallyDisabled */
   MgSourcePolicy *policy; /* one connection per client address, load balancers apart */
   GHashTable *tracks; /* call ID -> CallTrack: what the monitors were told */
 };
@@ -90,6 +93,10 @@ mg_cti_server_dispose (GObject *object)
   if (self->calls != NULL)
     g_signal_handlers_disconnect_by_data (self->calls, self);
   g_clear_object (&self->calls);
+  if (self->agent != NULL)
+    g_signal_handlers_disconnect_by_data (self->agent, self);
+  g_clear_object (&self->agent);
+  g_clear_pointer (&self->out_of_service, g_hash_table_unref);
   g_clear_pointer (&self->tracks, g_hash_table_unref);
   g_clear_object (&self->policy);
   g_clear_object (&self->store);
@@ -110,6 +117,7 @@ mg_cti_server_init (MgCtiServer *self)
   self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->tracks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, call_track_free);
   self->policy = mg_source_policy_new ();
+  self->out_of_service = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 static void
@@ -484,4 +492,113 @@ mg_cti_server_snapshot_call (MgCtiServer *self, const char *call_id)
         g_array_append_val (parties, party);
     }
   return parties;
+}
+
+/* -- the SIP platform: failover and devices out of service --------------------- */
+
+static void
+broadcast_system_status (MgCtiServer *self, const char *status)
+{
+  GHashTableIter iter;
+  gpointer session;
+
+  g_info ("CTI: system status %s", status);
+  g_hash_table_iter_init (&iter, self->sessions);
+  while (g_hash_table_iter_next (&iter, NULL, &session))
+    mg_cti_session_send_system_status (session, status);
+}
+
+static GPtrArray *
+maintenance_event (const char *name, const char *device)
+{
+  GPtrArray *events = g_ptr_array_new_with_free_func (mg_cti_event_free);
+  MgCtiEvent *event = g_new0 (MgCtiEvent, 1);
+
+  event->name = name;
+  event->body = g_string_new (NULL);
+  mg_csta_leaf (event->body, "device", device);
+  g_ptr_array_add (events, event);
+  return events;
+}
+
+/* The platform moved (primary -> secondary): every session hears it, and
+ * again once every extension registered there. */
+static void
+on_active_registrar (MgSipAgent *agent, GParamSpec *pspec, MgCtiServer *self)
+{
+  g_autoptr (GPtrArray) all = NULL;
+
+  if (mg_sip_agent_get_active_registrar (agent) == NULL)
+    return;
+  self->platform_degraded = TRUE;
+  broadcast_system_status (self, "partiallyDisabled");
+  /* every extension is out of service until it registered again */
+  all = mg_sip_agent_dup_registrations (agent);
+  for (guint i = 0; i < all->len; i++)
+    {
+      const char *device = mg_sip_registration_get_number (g_ptr_array_index (all, i));
+      g_autoptr (GPtrArray) events = NULL;
+
+      if (g_hash_table_contains (self->out_of_service, device))
+        continue;
+      g_hash_table_add (self->out_of_service, g_strdup (device));
+      events = maintenance_event ("OutOfServiceEvent", device);
+      mg_cti_server_deliver (self, device, events);
+    }
+}
+
+/* A registration lost or back: OutOfServiceEvent / BackInServiceEvent at
+ * the device's monitors. */
+static void
+on_registration_changed (MgSipAgent *agent, MgSipRegistration *registration, MgCtiServer *self)
+{
+  const char *device = mg_sip_registration_get_number (registration);
+  MgSipRegistrationState state = mg_sip_registration_get_state (registration);
+  gboolean lost = g_hash_table_contains (self->out_of_service, device);
+  g_autoptr (GPtrArray) events = NULL;
+
+  if (state == MG_SIP_REGISTRATION_STATE_REGISTERED && lost)
+    {
+      g_hash_table_remove (self->out_of_service, device);
+      events = maintenance_event ("BackInServiceEvent", device);
+    }
+  else if (state == MG_SIP_REGISTRATION_STATE_FAILED && !lost)
+    {
+      g_hash_table_add (self->out_of_service, g_strdup (device));
+      events = maintenance_event ("OutOfServiceEvent", device);
+    }
+  if (events != NULL)
+    mg_cti_server_deliver (self, device, events);
+  if (self->platform_degraded && state == MG_SIP_REGISTRATION_STATE_REGISTERED
+      && g_hash_table_size (self->out_of_service) == 0 && mg_sip_agent_count_registered (agent) > 0)
+    {
+      GPtrArray *all = mg_sip_agent_dup_registrations (agent);
+      gboolean every = TRUE;
+
+      for (guint i = 0; i < all->len; i++)
+        every &= mg_sip_registration_get_state (g_ptr_array_index (all, i))
+                 == MG_SIP_REGISTRATION_STATE_REGISTERED;
+      g_ptr_array_unref (all);
+      if (every)
+        {
+          self->platform_degraded = FALSE;
+          broadcast_system_status (self, "normal");
+        }
+    }
+}
+
+void
+mg_cti_server_set_sip_agent (MgCtiServer *self, MgSipAgent *agent)
+{
+  g_set_object (&self->agent, agent);
+  g_signal_connect (agent, "notify::active-registrar", G_CALLBACK (on_active_registrar), self);
+  g_signal_connect (agent, "registration-changed", G_CALLBACK (on_registration_changed), self);
+}
+
+/* Whether @device cannot reach the SIP platform now (its registration is
+ * lost, or the platform is moving). */
+gboolean
+mg_cti_server_device_out_of_service (MgCtiServer *self, const char *device)
+{
+  return g_hash_table_contains (self->out_of_service, device);
 }

@@ -56,6 +56,8 @@ struct _MgCtiSession
 };
 
 void mg_cti_session_restart_timer   (MgCtiSession *self);
+void mg_cti_session_send_system_status (MgCtiSession *self,
+                                        const char   *status);
 void mg_cti_session_start_heartbeat (MgCtiSession *self);
 void mg_cti_session_connect         (MgCtiSession            *self,
                                      SoupWebsocketConnection *connection);

@@ -172,16 +172,25 @@ mg_cti_session_restart_timer (MgCtiSession *self)
   self->idle_id = g_timeout_add_seconds (self->duration, on_session_timer_expired, self);
 }
 
+/* Our SystemStatus request (heartbeat, platform changes); the application
+ * answers with SystemStatusResponse and the same invokeID. */
+void
+mg_cti_session_send_system_status (MgCtiSession *self, const char *status)
+{
+  g_autoptr (GString) out = g_string_new (NULL);
+
+  if (self->id == NULL)
+    return;
+  mg_csta_open (out, "SystemStatus", csta_namespace (self));
+  mg_csta_leaf (out, "systemStatus", status);
+  mg_csta_close (out, "SystemStatus");
+  send_raw (self, take_invoke_id (self), out->str);
+}
+
 static gboolean
 on_heartbeat (gpointer data)
 {
-  MgCtiSession *self = data;
-  g_autoptr (GString) out = g_string_new (NULL);
-
-  mg_csta_open (out, "SystemStatus", csta_namespace (self));
-  mg_csta_leaf (out, "systemStatus", "normal");
-  mg_csta_close (out, "SystemStatus");
-  send_raw (self, take_invoke_id (self), out->str);
+  mg_cti_session_send_system_status (data, "normal");
   return G_SOURCE_CONTINUE;
 }
 

@@ -395,6 +395,7 @@ start_listeners (MgServer *self, GError **error)
     return FALSE;
   self->cti_server = mg_cti_server_new (self->store, self->signer);
   mg_cti_server_set_call_manager (self->cti_server, self->call_manager);
+  mg_cti_server_set_sip_agent (self->cti_server, self->sip_agent);
   mg_cti_server_attach (self->cti_server, self->cti);
   return start_client_logger (self, error);
 }

@@ -39,9 +39,10 @@ import subprocess
 import time
 import unittest
 
-from mgcalls import (FAR_HZ, MIC_HZ, SIPP_DIR, PhonePage, RtpRecorder, SipPlatform,
-                     assert_tone, browser, dtmf_digits, free_udp_port, proc_counts,
+from mgcalls import (CLIENT_ID, CLIENT_SECRET, FAR_HZ, MIC_HZ, SIPP_DIR, PhonePage, RtpRecorder,
+                     SipPlatform, assert_tone, browser, dtmf_digits, free_udp_port, proc_counts,
                      require_netns, settle_counts, tone_windows, wait_for)
+from cstaclient import ED6, CstaClient, text  # noqa: E402 (tests/api, on the path via mgcalls)
 from chromium import BrowserError
 from sippeers import Baresip, Kamailio
 import wavwin
@@ -733,13 +734,37 @@ class Failover(CallsBase):
         r = self.sip.daemon.admin("GET", "/cms/api/v1/registrations")
         return {i["extension"]: (i["state"], i["registrar"]) for i in r.json["items"]}
 
+    def cti_monitor(self, device):
+        """A CTI application monitoring device (docs/cti.md)."""
+        d = self.sip.daemon
+        self.sip.session_token(device)  # makes the client credential
+        token = d.client("POST", "/oauth/token", "grant_type=client_credentials",
+                         auth=(CLIENT_ID, CLIENT_SECRET),
+                         content_type="application/x-www-form-urlencoded").json["access_token"]
+        cti = CstaClient(d.cti_port).connect()
+        self.addCleanup(cti.close)
+        cti.start(token)
+        reply = cti.request(f'<MonitorStart xmlns="{ED6}"><monitorObject><deviceObject>{device}'
+                            '</deviceObject></monitorObject></MonitorStart>')
+        self.assertEqual(reply.name, "MonitorStartResponse", reply)
+        return cti
+
     def test_7_calls_work_after_failover_to_the_secondary(self):
         primary, secondary = self.sip.kamailio.uri, self.secondary.uri
         self.assertEqual(set(self.registrars().values()), {("registered", primary)})
+        cti = self.cti_monitor("1000")
         self.sip.kamailio.stop()
         self.assertTrue(wait_for(
             lambda: set(self.registrars().values()) == {("registered", secondary)}, 20),
             self.registrars())
+        # CTI applications hear it: the platform, then the device
+        status = cti.wait(lambda m: m.name == "SystemStatus"
+                          and text(m.root, "systemStatus") == "partiallyDisabled", 5)
+        self.assertNotEqual(status.invoke_id, 9999)
+        out = cti.wait("OutOfServiceEvent", 5)
+        self.assertEqual(text(out.root, "device"), "1000")
+        self.assertEqual(text(cti.wait("BackInServiceEvent", 10).root, "device"), "1000")
+        cti.wait(lambda m: m.name == "SystemStatus" and text(m.root, "systemStatus") == "normal", 10)
         self.page = self.open_page()
         reg = self.page.login("a", token=self.sip.session_token("1000"))
         self.assertEqual(reg.get("type"), "registered", reg)
