@@ -1690,3 +1690,59 @@ mg_call_manager_make_call (MgCallManager *self, const char *device, const char *
   mg_phone_session_send (phone, event);
   return id;
 }
+
+static void
+on_referred (MgSipDialog *dialog, guint status, MgCall *call)
+{
+  MgCallManager *self = g_object_get_data (G_OBJECT (call), "mg-manager");
+  int leg = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (call), "mg-transfer-leg")) - 1;
+  const char *to = g_object_get_data (G_OBJECT (call), "mg-transfer-to");
+  g_autoptr (JsonObject) detail = json_object_new ();
+
+  g_signal_handlers_disconnect_by_func (dialog, on_referred, call);
+  if (status >= 300 || leg < 0 || mg_call_get_state (call) == MG_CALL_STATE_ENDED)
+    {
+      g_info ("call %s: the far end refused the transfer to %s (%u)", mg_call_get_id (call), to,
+              status);
+      return;
+    }
+  g_info ("call %s: transferred to %s", mg_call_get_id (call), to);
+  json_object_set_string_member (detail, "to", to);
+  tell_observers (call, leg, "transferred", detail);
+  end_call (self, call, leg, "transferred", 0, NULL);
+}
+
+/* Blind transfer: the far party on the SIP side is asked (REFER) to call
+ * @to instead; once it agrees, the device's phone leaves the call. */
+gboolean
+mg_call_manager_transfer (MgCallManager *self, const char *call_id, const char *device,
+                          const char *to, GError **error)
+{
+  int index;
+  MgCall *call = call_of_device (self, call_id, device, &index, error);
+  MgCallLeg *other;
+  const char *registrar = mg_sip_agent_get_active_registrar (self->agent);
+  g_autofree char *target = NULL;
+
+  if (call == NULL || !check_state (call, MG_CALL_STATE_CONNECTED, error))
+    return FALSE;
+  other = mg_call_get_leg (call, 1 - index);
+  if (!is_dialable (to) || other->dialog == NULL || registrar == NULL)
+    {
+      g_set_error (error, MG_CALL_ERROR, MG_CALL_ERROR_INVALID,
+                   _("only a far party on the SIP side can be transferred, to a number"));
+      return FALSE;
+    }
+  target = g_strdup_printf ("%s%s@%s", g_str_has_prefix (registrar, "sips:") ? "sips:" : "sip:",
+                            to, strchr (registrar, ':') + 1);
+  g_object_set_data (G_OBJECT (call), "mg-transfer-leg", GINT_TO_POINTER (index + 1));
+  g_object_set_data_full (G_OBJECT (call), "mg-transfer-to", g_strdup (to), g_free);
+  g_signal_connect (other->dialog, "referred", G_CALLBACK (on_referred), call);
+  if (!mg_sip_dialog_refer (other->dialog, target))
+    {
+      g_signal_handlers_disconnect_by_func (other->dialog, on_referred, call);
+      g_set_error (error, MG_CALL_ERROR, MG_CALL_ERROR_STATE, _("the SIP dialog is not up"));
+      return FALSE;
+    }
+  return TRUE;
+}

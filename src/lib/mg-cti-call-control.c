@@ -89,7 +89,8 @@ act_on_connection (MgCtiSession *self, guint invoke_id, MgCstaMessage *msg, cons
       reply_call_error (self, invoke_id, error, state_value);
       return FALSE;
     }
-  reply_empty (self, invoke_id, response);
+  if (response != NULL)
+    reply_empty (self, invoke_id, response);
   return TRUE;
 }
 
@@ -248,5 +249,40 @@ mg_cti_handle_make_call (MgCtiSession *self, guint invoke_id, MgCstaMessage *msg
   mg_csta_leaf (out, "deviceID", calling);
   mg_csta_close (out, "callingDevice");
   mg_csta_close (out, "MakeCallResponse");
+  mg_cti_session_send (self, invoke_id, out->str);
+}
+
+static gboolean
+transfer (MgCallManager *calls, const char *call_id, const char *device, gpointer data,
+          GError **error)
+{
+  return mg_call_manager_transfer (calls, call_id, device, data, error);
+}
+
+/* Blind transfer: the far party is asked to call transferredTo; our
+ * device leaves once it agrees (TransferedEvent, cause singleStepTransfer). */
+void
+mg_cti_handle_single_step_transfer (MgCtiSession *self, guint invoke_id, MgCstaMessage *msg)
+{
+  g_autofree char *to = mg_csta_dup_text (msg->root, "transferredTo");
+  xmlNode *active = mg_csta_find (msg->root, "activeCall");
+  g_autofree char *call_id = active ? mg_csta_dup_text (active, "callID") : NULL;
+  g_autoptr (GString) out = g_string_new (NULL);
+
+  if (to == NULL)
+    {
+      mg_cti_session_reply_error (self, invoke_id, "operation",
+                                  "atLeastOneConditionalParameterNotProvided");
+      return;
+    }
+  if (!act_on_connection (self, invoke_id, msg, "activeCall", NULL, "invalidConnectionState",
+                          transfer, to))
+    return;
+  mg_csta_open (out, "SingleStepTransferCallResponse", mg_cti_session_get_namespace (self));
+  mg_csta_open (out, "transferredCall", NULL);
+  mg_csta_leaf (out, "callID", call_id);
+  mg_csta_leaf (out, "deviceID", to);
+  mg_csta_close (out, "transferredCall");
+  mg_csta_close (out, "SingleStepTransferCallResponse");
   mg_cti_session_send (self, invoke_id, out->str);
 }

@@ -236,6 +236,28 @@ ended (GPtrArray *events, const Parties *p, const char *cause, gboolean was_up)
     }
 }
 
+/* Our device handed the far party to @to (SingleStepTransferCall) and left. */
+static void
+transferred (GPtrArray *events, const Parties *p, const char *to)
+{
+  GString *out = add_event (events, "TransferedEvent"); /* sic: the standard's spelling */
+
+  connection (out, "primaryOldCall", p->id, p->self);
+  device (out, "transferringDevice", p->self);
+  device (out, "transferredToDevice", to);
+  mg_csta_open (out, "transferredConnections", NULL);
+  mg_csta_open (out, "connectionListItem", NULL);
+  mg_csta_open (out, "endpoint", NULL);
+  if (p->far == RESTRICTED)
+    mg_csta_empty (out, "restricted", NULL);
+  else
+    mg_csta_leaf (out, "deviceID", p->far);
+  mg_csta_close (out, "endpoint");
+  mg_csta_close (out, "connectionListItem");
+  mg_csta_close (out, "transferredConnections");
+  connection_state_cause (out, "null", "singleStepTransfer", p->id);
+}
+
 static const char *
 string_member (JsonObject *detail, const char *name)
 {
@@ -289,7 +311,10 @@ mg_cti_events_for (MgCall *call, guint leg, guint caller, const char *type, Json
   else if (g_str_equal (type, "held") || g_str_equal (type, "resumed"))
     held_or_retrieved (events, &p, g_str_equal (type, "held"),
                        g_strcmp0 (string_member (detail, "by"), "remote") != 0);
-  else if (g_str_equal (type, "ended"))
+  else if (g_str_equal (type, "transferred"))
+    transferred (events, &p, string_member (detail, "to"));
+  else if (g_str_equal (type, "ended")
+           && g_strcmp0 (string_member (detail, "cause"), "transferred") != 0)
     ended (events, &p, string_member (detail, "cause"), was_up);
   return events;
 }

@@ -356,7 +356,7 @@ state_after (const char *type, JsonObject *detail, const char *before)
     return "hold";
   if (g_str_equal (type, "resumed") && g_str_equal (by, "local"))
     return "connected";
-  if (g_str_equal (type, "ended"))
+  if (g_str_equal (type, "ended") || g_str_equal (type, "transferred"))
     return NULL;
   return before;
 }

@@ -398,6 +398,7 @@ static const struct
   { "HoldCall", mg_cti_handle_hold_call },
   { "RetrieveCall", mg_cti_handle_retrieve_call },
   { "GenerateDigits", mg_cti_handle_generate_digits },
+  { "SingleStepTransferCall", mg_cti_handle_single_step_transfer },
   { "SetAgentState", mg_cti_handle_set_agent_state },
   { "GetAgentState", mg_cti_handle_get_agent_state },
 };

@@ -396,6 +396,8 @@ on_nua_event (nua_event_t event, int status, char const *phrase, nua_t *nua, nua
     case nua_r_bye:
     case nua_r_cancel:
     case nua_r_info:
+    case nua_r_refer:
+    case nua_i_notify:
       if (hmagic != NULL && g_hash_table_contains (self->dialogs, hmagic))
         mg_sip_dialog_handle_event (hmagic, event, status, phrase, sip, tags);
       break;

@@ -53,6 +53,7 @@ enum {
   SIGNAL_REOFFERED,
   SIGNAL_REINVITE_ANSWERED,
   SIGNAL_INFO,
+  SIGNAL_REFERRED,
   SIGNAL_ENDED,
   N_SIGNALS
 };
@@ -167,6 +168,15 @@ mg_sip_dialog_class_init (MgSipDialogClass *klass)
    */
   signals[SIGNAL_INFO] = g_signal_new ("info", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                        G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+  /**
+   * MgSipDialog::referred:
+   * @self: the dialog
+   * @status: the final status of our REFER (2xx: the far end takes it)
+   *
+   * The far end answered our REFER ([method@Mg.SipDialog.refer]).
+   */
+  signals[SIGNAL_REFERRED] = g_signal_new ("referred", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                                           NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
   /**
    * MgSipDialog::ended:
    * @self: the dialog
@@ -413,6 +423,10 @@ mg_sip_dialog_handle_event (MgSipDialog *self, nua_event_t event, int status, co
     case nua_i_info:
       handle_info (self, sip);
       break;
+    case nua_r_refer:
+      if (status >= 200)
+        g_signal_emit (self, signals[SIGNAL_REFERRED], 0, (guint) status);
+      break;
     case nua_i_cancel:
       end (self, 487, "Request Terminated", TRUE);
       break;
@@ -605,6 +619,26 @@ mg_sip_dialog_send_info (MgSipDialog *self, const char *content_type, const char
     return;
   nua_info (self->nh, SIPTAG_CONTENT_TYPE_STR (content_type), SIPTAG_PAYLOAD_STR (body),
             TAG_END ());
+}
+
+/**
+ * mg_sip_dialog_refer:
+ * @self: a confirmed dialog
+ * @target: the SIP URI the far end should call instead (blind transfer)
+ *
+ * Sends REFER; #MgSipDialog::referred tells how the far end answered.
+ *
+ * Returns: whether the REFER went out
+ */
+gboolean
+mg_sip_dialog_refer (MgSipDialog *self, const char *target)
+{
+  g_return_val_if_fail (MG_IS_SIP_DIALOG (self), FALSE);
+
+  if (self->nh == NULL || self->state != MG_SIP_DIALOG_STATE_CONFIRMED)
+    return FALSE;
+  nua_refer (self->nh, SIPTAG_REFER_TO_STR (target), TAG_END ());
+  return TRUE;
 }
 
 /**

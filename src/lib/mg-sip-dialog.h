@@ -56,5 +56,7 @@ void             mg_sip_dialog_refuse_reinvite    (MgSipDialog *self,
 void             mg_sip_dialog_send_info          (MgSipDialog *self,
                                                    const char  *content_type,
                                                    const char  *body);
+gboolean           mg_sip_dialog_refer            (MgSipDialog *self,
+                                                   const char  *target);
 
 G_END_DECLS

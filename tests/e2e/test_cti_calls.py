@@ -276,6 +276,39 @@ class CtiWithPhones(unittest.TestCase):
         self.assertIsNotNone(find(cleared.root, "releasingDevice/restricted"), cleared)
         self.expect("ConnectionClearedEvent")
 
+    def test_single_step_transfer_hands_the_far_phone_to_another_agent(self):
+        """Blind transfer: bob, in a call with 1000, is asked (REFER) to call
+        1001; the second agent's page rings with bob's number and they talk;
+        1000's page sees the call end, its monitor a TransferedEvent."""
+        second = PhonePage(self.chrome, self.sip.daemon, page="second")
+        self.addCleanup(self.chrome.close_page, "second")
+        reg = second.login("b", token=self.sip.session_token("1001"))
+        self.assertEqual(reg.get("type"), "registered", reg)
+        self.bob.send("dial", self.sip.sip_uri("1000"))
+        call_id = text(self.expect("DeliveredEvent")["DeliveredEvent"].root, "connection/callID")
+        self.request("AnswerCall", connection("callToBeAnswered", call_id, "1000"))
+        self.expect("EstablishedEvent")
+        self.assertTrue(self.bob.wait_event("CALL_ESTABLISHED", 5), self.bob.event_types())
+        reply = self.request("SingleStepTransferCall", connection("activeCall", call_id, "1000")
+                             + "<transferredTo>1001</transferredTo>")
+        self.assertEqual(reply.name, "SingleStepTransferCallResponse", reply)
+        self.assertEqual(text(reply.root, "transferredCall/deviceID"), "1001")
+        moved = self.expect("TransferedEvent")["TransferedEvent"]
+        self.assertEqual(text(moved.root, "transferringDevice/deviceIdentifier"), "1000")
+        self.assertEqual(text(moved.root, "transferredToDevice/deviceIdentifier"), "1001")
+        self.assertEqual(text(moved.root, "transferredConnections/connectionListItem/endpoint/deviceID"),
+                         "2000")
+        self.assertEqual(text(moved.root, "cause"), "singleStepTransfer")
+        self.assertEqual(self.page.wait_event("ended", 5, call_id=call_id)["detail"]["cause"],
+                         "transferred")
+        ring = second.wait_event("incoming", SETUP_S, phone="b")
+        self.assertEqual(ring["detail"]["from"]["number"], "2000", ring)
+        second.ok("accept", ring["call_id"])
+        second.wait_event("accepted", SETUP_S, call_id=ring["call_id"])
+        self.assertTrue(second.hears(ring["call_id"], FAR_HZ), "the second agent does not hear bob")
+        second.ok("hangup", ring["call_id"])
+        second.mgt("logout", "b")
+
     def test_call_to_an_unknown_number_fails(self):
         call_id = self.page.ok("dial", "a", "2999")["call_id"]
         got = self.expect("ServiceInitiatedEvent", "OriginatedEvent", "FailedEvent",
