@@ -59,6 +59,11 @@ char    *mg_call_manager_make_call   (MgCallManager *self,
                                       const char    *to,
                                       gboolean       prompt,
                                       GError       **error);
+gboolean mg_call_manager_deflect     (MgCallManager *self,
+                                      const char    *call_id,
+                                      const char    *device,
+                                      const char    *to,
+                                      GError       **error);
 gboolean mg_call_manager_transfer    (MgCallManager *self,
                                       const char    *call_id,
                                       const char    *device,

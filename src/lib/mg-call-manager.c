@@ -1746,3 +1746,52 @@ mg_call_manager_transfer (MgCallManager *self, const char *call_id, const char *
     }
   return TRUE;
 }
+
+/* Deflect: a call from the SIP side still ringing the device's phone rings
+ * another of our phones instead (the caller keeps hearing it ring). */
+gboolean
+mg_call_manager_deflect (MgCallManager *self, const char *call_id, const char *device,
+                         const char *to, GError **error)
+{
+  int index;
+  MgCall *call = call_of_device (self, call_id, device, &index, error);
+  MgPhoneSession *target = to ? mg_phone_hub_lookup (self->hub, to) : NULL;
+  g_autoptr (MgExtension) extension = NULL;
+  g_autoptr (JsonObject) detail = NULL;
+  g_autoptr (JsonObject) extra = NULL;
+  MgCallLeg *leg;
+  MgCallLeg *sip;
+
+  if (call == NULL)
+    return FALSE;
+  if (!can_accept (call, index) || route_of (call) != ROUTE_SIP_IN)
+    {
+      g_set_error (error, MG_CALL_ERROR, MG_CALL_ERROR_STATE,
+                   _("only a call from the SIP side still ringing can be deflected"));
+      return FALSE;
+    }
+  if (target == NULL || !mg_phone_session_is_connected (target) || g_strcmp0 (to, device) == 0
+      || (extension = mg_store_get_extension (self->store, to, NULL)) == NULL
+      || !mg_extension_get_enabled (extension))
+    {
+      g_set_error (error, MG_CALL_ERROR, MG_CALL_ERROR_INVALID,
+                   _("%s is not another extension with a connected phone"), to ? to : "");
+      return FALSE;
+    }
+  leg = mg_call_get_leg (call, index);
+  sip = mg_call_get_leg (call, 1 - index);
+  detail = json_object_new ();
+  json_object_set_string_member (detail, "to", to);
+  tell_observers (call, index, "diverted", detail);
+  send_ended (leg->phone, call, "deflected", 0, NULL);
+  g_clear_object (&leg->phone);
+  g_clear_pointer (&leg->number, g_free);
+  g_clear_pointer (&leg->display_name, g_free);
+  set_phone (leg, target, extension);
+  extra = json_object_new ();
+  json_object_set_object_member (extra, "from", party (sip->number, sip->display_name));
+  json_object_set_string_member (extra, "deflected_by", device);
+  send_event (target, "incoming", call, extra);
+  g_info ("call %s deflected from %s to %s", mg_call_get_id (call), device, to);
+  return TRUE;
+}

@@ -27,6 +27,9 @@ void mg_cti_handle_retrieve_call    (MgCtiSession  *self,
 void mg_cti_handle_single_step_transfer (MgCtiSession  *self,
                                          guint          invoke_id,
                                          MgCstaMessage *msg);
+void mg_cti_handle_deflect_call     (MgCtiSession  *self,
+                                     guint          invoke_id,
+                                     MgCstaMessage *msg);
 void mg_cti_handle_generate_digits  (MgCtiSession  *self,
                                      guint          invoke_id,
                                      MgCstaMessage *msg);

@@ -286,3 +286,33 @@ mg_cti_handle_single_step_transfer (MgCtiSession *self, guint invoke_id, MgCstaM
   mg_csta_close (out, "SingleStepTransferCallResponse");
   mg_cti_session_send (self, invoke_id, out->str);
 }
+
+static gboolean
+deflect (MgCallManager *calls, const char *call_id, const char *device, gpointer data,
+         GError **error)
+{
+  return mg_call_manager_deflect (calls, call_id, device, data, error);
+}
+
+/* The call ringing the device rings another agent's phone instead
+ * (DivertedEvent here, DeliveredEvent there). */
+void
+mg_cti_handle_deflect_call (MgCtiSession *self, guint invoke_id, MgCstaMessage *msg)
+{
+  g_autofree char *to = mg_csta_dup_text (msg->root, "newDestination");
+
+  if (to == NULL)
+    {
+      mg_cti_session_reply_error (self, invoke_id, "operation",
+                                  "atLeastOneConditionalParameterNotProvided");
+      return;
+    }
+  if (!mg_cti_session_may_use (self, to))
+    {
+      mg_cti_session_reply_error (self, invoke_id, "operation",
+                                  "privilegeViolationSpecifiedDevice");
+      return;
+    }
+  act_on_connection (self, invoke_id, msg, "callToBeDiverted", "DeflectCallResponse",
+                     "invalidConnectionState", deflect, to);
+}

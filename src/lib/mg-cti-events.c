@@ -236,6 +236,20 @@ ended (GPtrArray *events, const Parties *p, const char *cause, gboolean was_up)
     }
 }
 
+/* The call ringing our device rings @to instead (DeflectCall). */
+static void
+diverted (GPtrArray *events, const Parties *p, const char *to)
+{
+  GString *out = add_event (events, "DivertedEvent");
+
+  connection (out, "connection", p->id, p->self);
+  device (out, "divertingDevice", p->self);
+  device (out, "newDestination", to);
+  device (out, "callingDevice", p->caller);
+  device (out, "calledDevice", p->callee);
+  connection_state_cause (out, "null", "redirected", p->id);
+}
+
 /* Our device handed the far party to @to (SingleStepTransferCall) and left. */
 static void
 transferred (GPtrArray *events, const Parties *p, const char *to)
@@ -311,10 +325,13 @@ mg_cti_events_for (MgCall *call, guint leg, guint caller, const char *type, Json
   else if (g_str_equal (type, "held") || g_str_equal (type, "resumed"))
     held_or_retrieved (events, &p, g_str_equal (type, "held"),
                        g_strcmp0 (string_member (detail, "by"), "remote") != 0);
+  else if (g_str_equal (type, "diverted"))
+    diverted (events, &p, string_member (detail, "to"));
   else if (g_str_equal (type, "transferred"))
     transferred (events, &p, string_member (detail, "to"));
   else if (g_str_equal (type, "ended")
-           && g_strcmp0 (string_member (detail, "cause"), "transferred") != 0)
+           && g_strcmp0 (string_member (detail, "cause"), "transferred") != 0
+           && g_strcmp0 (string_member (detail, "cause"), "deflected") != 0)
     ended (events, &p, string_member (detail, "cause"), was_up);
   return events;
 }

@@ -356,7 +356,8 @@ state_after (const char *type, JsonObject *detail, const char *before)
     return "hold";
   if (g_str_equal (type, "resumed") && g_str_equal (by, "local"))
     return "connected";
-  if (g_str_equal (type, "ended") || g_str_equal (type, "transferred"))
+  if (g_str_equal (type, "ended") || g_str_equal (type, "transferred")
+      || g_str_equal (type, "diverted"))
     return NULL;
   return before;
 }
@@ -398,6 +399,13 @@ on_party_event (MgCallManager *calls, MgCall *call, guint leg, const char *type,
     return;
   if (track->device[leg] == NULL)
     track->device[leg] = g_strdup (mg_call_get_leg (call, leg)->number);
+  /* an event for another phone on that leg (after a deflect) */
+  if (g_strcmp0 (track->device[leg], mg_call_get_leg (call, leg)->number) != 0)
+    {
+      g_free (track->device[leg]);
+      track->device[leg] = g_strdup (mg_call_get_leg (call, leg)->number);
+      track->delivered[leg] = FALSE;
+    }
   event.was_up = track->up;
   track->delivered[leg] |= g_str_equal (type, "ringing") || g_str_equal (type, "progress");
   track->up |= g_str_equal (type, "accepted");

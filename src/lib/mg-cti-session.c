@@ -399,6 +399,7 @@ static const struct
   { "RetrieveCall", mg_cti_handle_retrieve_call },
   { "GenerateDigits", mg_cti_handle_generate_digits },
   { "SingleStepTransferCall", mg_cti_handle_single_step_transfer },
+  { "DeflectCall", mg_cti_handle_deflect_call },
   { "SetAgentState", mg_cti_handle_set_agent_state },
   { "GetAgentState", mg_cti_handle_get_agent_state },
 };

@@ -309,6 +309,40 @@ class CtiWithPhones(unittest.TestCase):
         second.ok("hangup", ring["call_id"])
         second.mgt("logout", "b")
 
+    def test_deflect_rings_another_agent(self):
+        """DeflectCall: the call from bob ringing 1000 rings 1001 instead;
+        1000's page stops ringing, 1001's rings with bob's number."""
+        second = PhonePage(self.chrome, self.sip.daemon, page="second")
+        self.addCleanup(self.chrome.close_page, "second")
+        reg = second.login("b", token=self.sip.session_token("1001"))
+        self.assertEqual(reg.get("type"), "registered", reg)
+        reply = self.request("MonitorStart", "<monitorObject><deviceObject>1001</deviceObject>"
+                             "</monitorObject>")
+        other_monitor = text(reply.root, "monitorCrossRefID")
+        self.bob.send("dial", self.sip.sip_uri("1000"))
+        call_id = text(self.expect("DeliveredEvent")["DeliveredEvent"].root, "connection/callID")
+        reply = self.request("DeflectCall", connection("callToBeDiverted", call_id, "1000")
+                             + "<newDestination>1001</newDestination>")
+        self.assertEqual(reply.name, "DeflectCallResponse", reply)
+        diverted = self.expect("DivertedEvent")["DivertedEvent"]
+        self.assertEqual(text(diverted.root, "newDestination/deviceIdentifier"), "1001")
+        self.assertEqual(text(diverted.root, "cause"), "redirected")
+        self.assertEqual(self.page.wait_event("ended", 5, call_id=call_id)["detail"]["cause"],
+                         "deflected")
+        there = self.cti.wait(lambda m: m.invoke_id == EVENT_ID
+                              and text(m.root, "monitorCrossRefID") == other_monitor, 5)
+        self.assertEqual((there.name, text(there.root, "localConnectionInfo")),
+                         ("DeliveredEvent", "alerting"))
+        self.assertEqual(text(there.root, "callingDevice/deviceIdentifier"), "2000")
+        ring = second.wait_event("incoming", 5, phone="b", call_id=call_id)
+        self.assertEqual(ring["detail"]["from"]["number"], "2000", ring)
+        second.ok("accept", call_id)
+        second.wait_event("accepted", SETUP_S, call_id=call_id)
+        self.assertTrue(self.bob.wait_event("CALL_ESTABLISHED", 5), self.bob.event_types())
+        self.assertTrue(second.hears(call_id, FAR_HZ), "the second agent does not hear bob")
+        second.ok("hangup", call_id)
+        second.mgt("logout", "b")
+
     def test_call_to_an_unknown_number_fails(self):
         call_id = self.page.ok("dial", "a", "2999")["call_id"]
         got = self.expect("ServiceInitiatedEvent", "OriginatedEvent", "FailedEvent",
