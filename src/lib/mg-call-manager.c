@@ -330,9 +330,14 @@ on_local_candidate (MgWebrtcLeg *webrtc, guint mline, const char *mid, const cha
                     MgCallManager *self)
 {
   MgCall *call = g_object_get_data (G_OBJECT (webrtc), "mg-call");
-  MgCallLeg *leg = leg_of_webrtc (call, webrtc);
-  g_autoptr (JsonObject) extra = json_object_new ();
-  JsonObject *c = json_object_new ();
+  MgCallLeg *leg = call ? leg_of_webrtc (call, webrtc) : NULL;
+  g_autoptr (JsonObject) extra = NULL;
+  JsonObject *c;
+
+  if (leg == NULL || leg->phone == NULL) /* the call ended meanwhile */
+    return;
+  extra = json_object_new ();
+  c = json_object_new ();
 
   json_object_set_string_member (c, "candidate", candidate);
   json_object_set_int_member (c, "sdpMLineIndex", mline);

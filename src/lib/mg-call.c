@@ -68,7 +68,12 @@ static void
 leg_clear (MgCallLeg *leg)
 {
   if (leg->webrtc != NULL)
-    g_signal_handlers_disconnect_by_data (leg->webrtc, leg);
+    {
+      g_signal_handlers_disconnect_by_data (leg->webrtc, leg);
+      /* a signal hopping to the main context may still come (it holds the
+       * leg): its handlers must find no call */
+      g_object_set_data (G_OBJECT (leg->webrtc), "mg-call", NULL);
+    }
   g_clear_pointer (&leg->number, g_free);
   g_clear_pointer (&leg->display_name, g_free);
   g_clear_object (&leg->phone);
