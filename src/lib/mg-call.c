@@ -11,6 +11,7 @@
 #include "mg-call-private.h"
 #include "mg-dtmf-injector-private.h"
 #include "mg-pipeline-template.h"
+#include "mg-webrtc-leg-private.h"
 
 /**
  * MgCall:
@@ -633,6 +634,9 @@ mg_call_stop (MgCall *self)
   mg_call_set_state (self, MG_CALL_STATE_ENDED);
   g_clear_handle_id (&self->bus_watch, g_source_remove);
   g_clear_pointer (&self->dtmf_injector, mg_dtmf_injector_unref);
+  for (guint i = 0; i < 2; i++)
+    if (self->legs[i].webrtc != NULL)
+      mg_webrtc_leg_interrupt (self->legs[i].webrtc);
   gst_element_set_state (GST_ELEMENT (self->pipeline), GST_STATE_NULL);
   for (guint i = 0; i < 2; i++)
     if (self->legs[i].webrtc != NULL)

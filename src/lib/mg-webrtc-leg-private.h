@@ -61,6 +61,7 @@ struct _MgWebrtcLeg
   char *mid;
   MgWebrtcLegState state;
   gboolean offer_pending;
+  GstPromise *pending; /* create-offer or set-local-description in flight */
   const MgWebrtcCodec *codec;
   int payload_type;
   int telephone_event_pt;
@@ -74,6 +75,7 @@ struct _MgWebrtcLeg
 void mg_webrtc_leg_hop (GMainContext *context, GSourceFunc func, gpointer data,
                         GDestroyNotify destroy);
 void mg_webrtc_leg_offered (MgWebrtcLeg *self);
+void mg_webrtc_leg_interrupt (MgWebrtcLeg *self);
 void mg_webrtc_leg_answered (MgWebrtcLeg *self, const MgWebrtcAnswerInfo *info);
 void mg_webrtc_leg_map_payload_types (MgWebrtcLeg *self, const MgWebrtcAnswerInfo *info);
 

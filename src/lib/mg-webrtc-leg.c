@@ -471,6 +471,9 @@ mg_webrtc_leg_dispose (GObject *object)
   MgWebrtcLeg *self = MG_WEBRTC_LEG (object);
 
   stop_watch (self);
+  if (self->pending != NULL)
+    mg_webrtc_leg_interrupt (self);
+  g_clear_pointer (&self->pending, gst_promise_unref);
   if (self->webrtc_sink != NULL)
     release_sink_pad (self);
   if (self->webrtcbin != NULL && self->handlers != NULL)

@@ -68,7 +68,23 @@ return_offer_error (GTask *task, GError *error)
   MgWebrtcLeg *self = g_task_get_source_object (task);
 
   self->offer_pending = FALSE;
+  g_clear_pointer (&self->pending, gst_promise_unref);
   g_task_return_error (task, error);
+}
+
+/**
+ * mg_webrtc_leg_interrupt:
+ * @self: a #MgWebrtcLeg
+ *
+ * Interrupts the offer in flight, if any, before the pipeline stops:
+ * webrtcbin drops its queued operations unanswered when it stops, so the
+ * offer's task would never return and the promise would be freed pending.
+ */
+void
+mg_webrtc_leg_interrupt (MgWebrtcLeg *self)
+{
+  if (self->pending != NULL)
+    gst_promise_interrupt (self->pending);
 }
 
 static gboolean
@@ -83,6 +99,7 @@ local_set_main (gpointer data)
       return G_SOURCE_REMOVE;
     }
   self->offer_pending = FALSE;
+  g_clear_pointer (&self->pending, gst_promise_unref);
   mg_webrtc_leg_offered (self);
   g_task_return_pointer (h->task, g_strdup (g_task_get_task_data (h->task)), g_free);
   return G_SOURCE_REMOVE;
@@ -114,8 +131,9 @@ offer_main (gpointer data)
   g_free (self->mid);
   self->mid = mg_webrtc_sdp_first_mid (h->offer->sdp);
   promise = gst_promise_new_with_change_func (on_local_set, g_object_ref (h->task), g_object_unref);
+  g_clear_pointer (&self->pending, gst_promise_unref);
+  self->pending = promise;
   g_signal_emit_by_name (self->webrtcbin, "set-local-description", h->offer, promise);
-  gst_promise_unref (promise);
   return G_SOURCE_REMOVE;
 }
 
@@ -165,8 +183,8 @@ mg_webrtc_leg_create_offer_async (MgWebrtcLeg *self, GCancellable *cancellable,
   self->offer_pending = TRUE;
   promise = gst_promise_new_with_change_func (on_offer_created, g_object_ref (task),
                                               g_object_unref);
+  self->pending = promise; /* our reference, for mg_webrtc_leg_interrupt() */
   g_signal_emit_by_name (self->webrtcbin, "create-offer", NULL, promise);
-  gst_promise_unref (promise);
 }
 
 /**
