@@ -9,7 +9,9 @@ CPU and memory with and without the sessions.
 
     bench/cti.py --extensions 300 --rate 10 --seconds 20
 
-Run from the source tree after scripts/build.sh (MEDIAGATED defaults to
+It exits 1 only if no CSTA event matched a call or the daemon died (the
+smoke test `cti_bench_smoke` in suite `slow` runs it small), never on
+timing. Run from the source tree after scripts/build.sh (MEDIAGATED defaults to
 _build/src/daemon/mediagated). Everything is on 127.0.0.1.
 """
 import argparse
@@ -158,6 +160,9 @@ def main():
                   f"p99 {p99 * 1000:.1f} ms ({len(latencies)} calls)")
         else:
             print("  no Delivered event matched a call")
+            return 1
+        if d.proc.poll() is not None:
+            print(f"  the daemon exited during the churn ({d.proc.returncode})")
             return 1
     except BaseException:
         print("".join(d.log[-40:]), file=sys.stderr)
