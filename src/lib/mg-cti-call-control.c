@@ -46,6 +46,23 @@ reply_call_error (MgCtiSession *self, guint invoke_id, GError *error, const char
 }
 
 static void
+reply_missing_parameter (MgCtiSession *self, guint invoke_id)
+{
+  mg_cti_session_reply_error (self, invoke_id, "operation",
+                              "atLeastOneConditionalParameterNotProvided");
+}
+
+/* Whether the session's client may act on @device; if not, says so. */
+static gboolean
+may_use_or_reply (MgCtiSession *self, guint invoke_id, const char *device)
+{
+  if (mg_cti_session_may_use (self, device))
+    return TRUE;
+  mg_cti_session_reply_error (self, invoke_id, "operation", "privilegeViolationSpecifiedDevice");
+  return FALSE;
+}
+
+static void
 reply_empty (MgCtiSession *self, guint invoke_id, const char *name)
 {
   g_autoptr (GString) out = g_string_new (NULL);
@@ -68,16 +85,11 @@ act_on_connection (MgCtiSession *self, guint invoke_id, MgCstaMessage *msg, cons
 
   if (call_id == NULL || device == NULL)
     {
-      mg_cti_session_reply_error (self, invoke_id, "operation",
-                                  "atLeastOneConditionalParameterNotProvided");
+      reply_missing_parameter (self, invoke_id);
       return FALSE;
     }
-  if (!mg_cti_session_may_use (self, device))
-    {
-      mg_cti_session_reply_error (self, invoke_id, "operation",
-                                  "privilegeViolationSpecifiedDevice");
-      return FALSE;
-    }
+  if (!may_use_or_reply (self, invoke_id, device))
+    return FALSE;
   if (mg_cti_server_device_out_of_service (server, device))
     {
       mg_cti_session_reply_error (self, invoke_id, "systemResourceAvailibility",
@@ -192,8 +204,7 @@ mg_cti_handle_generate_digits (MgCtiSession *self, guint invoke_id, MgCstaMessag
     }
   if (digits == NULL)
     {
-      mg_cti_session_reply_error (self, invoke_id, "operation",
-                                  "atLeastOneConditionalParameterNotProvided");
+      reply_missing_parameter (self, invoke_id);
       return;
     }
   if (!act_on_connection (self, invoke_id, msg, "connectionToSendDigits", "GenerateDigitsResponse",
@@ -220,8 +231,7 @@ mg_cti_handle_make_call (MgCtiSession *self, guint invoke_id, MgCstaMessage *msg
 
   if (calling == NULL || called == NULL)
     {
-      mg_cti_session_reply_error (self, invoke_id, "operation",
-                                  "atLeastOneConditionalParameterNotProvided");
+      reply_missing_parameter (self, invoke_id);
       return;
     }
   if (!mg_cti_session_check_device (self, invoke_id, calling, "invalidCallingDeviceID"))
@@ -271,8 +281,7 @@ mg_cti_handle_single_step_transfer (MgCtiSession *self, guint invoke_id, MgCstaM
 
   if (to == NULL)
     {
-      mg_cti_session_reply_error (self, invoke_id, "operation",
-                                  "atLeastOneConditionalParameterNotProvided");
+      reply_missing_parameter (self, invoke_id);
       return;
     }
   if (!act_on_connection (self, invoke_id, msg, "activeCall", NULL, "invalidConnectionState",
@@ -303,16 +312,11 @@ mg_cti_handle_deflect_call (MgCtiSession *self, guint invoke_id, MgCstaMessage *
 
   if (to == NULL)
     {
-      mg_cti_session_reply_error (self, invoke_id, "operation",
-                                  "atLeastOneConditionalParameterNotProvided");
+      reply_missing_parameter (self, invoke_id);
       return;
     }
-  if (!mg_cti_session_may_use (self, to))
-    {
-      mg_cti_session_reply_error (self, invoke_id, "operation",
-                                  "privilegeViolationSpecifiedDevice");
-      return;
-    }
+  if (!may_use_or_reply (self, invoke_id, to))
+    return;
   act_on_connection (self, invoke_id, msg, "callToBeDiverted", "DeflectCallResponse",
                      "invalidConnectionState", deflect, to);
 }
