@@ -39,6 +39,8 @@ typedef enum {
   MG_CALL_ERROR_STATE,          /* not in a state that allows it */
   MG_CALL_ERROR_INVALID,        /* a bad argument */
   MG_CALL_ERROR_OUT_OF_SERVICE, /* the device's phone is not connected */
+  MG_CALL_ERROR_HELD_STATE,     /* the "held" call is not held by the device */
+  MG_CALL_ERROR_ACTIVE_STATE,   /* the "active" call is not active at the device */
 } MgCallError;
 
 gboolean mg_call_manager_answer      (MgCallManager *self,
@@ -58,6 +60,21 @@ char    *mg_call_manager_make_call   (MgCallManager *self,
                                       const char    *device,
                                       const char    *to,
                                       gboolean       prompt,
+                                      GError       **error);
+char    *mg_call_manager_consult     (MgCallManager *self,
+                                      const char    *call_id,
+                                      const char    *device,
+                                      const char    *to,
+                                      GError       **error);
+gboolean mg_call_manager_alternate   (MgCallManager *self,
+                                      const char    *held_id,
+                                      const char    *active_id,
+                                      const char    *device,
+                                      GError       **error);
+gboolean mg_call_manager_reconnect   (MgCallManager *self,
+                                      const char    *held_id,
+                                      const char    *active_id,
+                                      const char    *device,
                                       GError       **error);
 gboolean mg_call_manager_deflect     (MgCallManager *self,
                                       const char    *call_id,

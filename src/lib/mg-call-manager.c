@@ -50,6 +50,10 @@ static void end_call (MgCallManager *self, MgCall *call, int ender, const char *
 #define INVITED_KEY "mg-invited"
 /* set once the call was answered and waits for its phones to connect */
 #define ANSWERED_KEY "mg-answered"
+/* the leg that put the call on hold, plus one (0: not held) */
+#define HOLDER_KEY "mg-holder"
+/* a consultation call: the ID of the call its device held for it */
+#define CONSULTATION_KEY "mg-consultation-of"
 
 static Route
 route_of (MgCall *call)
@@ -66,6 +70,7 @@ typedef struct
 {
   char *extension;
   char *to;
+  char *consultation_of; /* ConsultationCall: the call held for it */
   guint timeout_id;
 } MakeCall;
 
@@ -77,6 +82,7 @@ make_call_free (gpointer data)
   g_clear_handle_id (&make_call->timeout_id, g_source_remove);
   g_free (make_call->extension);
   g_free (make_call->to);
+  g_free (make_call->consultation_of);
   g_free (make_call);
 }
 
@@ -724,6 +730,7 @@ on_dialog_reoffered (MgSipDialog *dialog, const char *sdp, MgCall *call)
     }
   mg_sip_dialog_accept_reinvite (dialog, answer);
   mg_call_set_hold (call, hold);
+  g_object_set_data (G_OBJECT (call), HOLDER_KEY, GINT_TO_POINTER (hold ? 2 : 0));
   {
     g_autoptr (JsonObject) extra = json_object_new ();
 
@@ -922,15 +929,18 @@ call_of_request (MgCallManager *self, MgPhoneSession *phone, gint64 id, JsonObje
   return call;
 }
 
-/* Whether @id is a MakeCall of @extension to @to; it is used up. */
+/* Whether @id is a MakeCall of @extension to @to; it is used up.
+ * @consultation_of: the call held for it, if it is a consultation */
 static gboolean
-take_make_call (MgCallManager *self, const char *id, const char *extension, const char *to)
+take_make_call (MgCallManager *self, const char *id, const char *extension, const char *to,
+                char **consultation_of)
 {
   MakeCall *make_call = g_hash_table_lookup (self->make_calls, id);
 
   if (make_call == NULL || g_strcmp0 (make_call->extension, extension) != 0
       || g_strcmp0 (make_call->to, to) != 0 || g_hash_table_contains (self->calls, id))
     return FALSE;
+  *consultation_of = g_steal_pointer (&make_call->consultation_of);
   g_hash_table_remove (self->make_calls, id);
   return TRUE;
 }
@@ -945,6 +955,7 @@ handle_call (MgCallManager *self, MgPhoneSession *phone, gint64 id, JsonObject *
   g_autoptr (MgExtension) callee = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonObject) reply = json_object_new ();
+  g_autofree char *consultation_of = NULL;
   MgPhoneSession *target = NULL;
   Route route;
   MgCall *call;
@@ -955,7 +966,7 @@ handle_call (MgCallManager *self, MgPhoneSession *phone, gint64 id, JsonObject *
                                     _("\"to\" must be another number: letters, digits, + * # . _ -"));
       return;
     }
-  if (make_call != NULL && !take_make_call (self, make_call, from, to))
+  if (make_call != NULL && !take_make_call (self, make_call, from, to, &consultation_of))
     {
       mg_phone_session_reply_error (phone, id, "bad_request",
                                     _("\"make_call\" names no call an application asked this phone to place to this number"));
@@ -979,6 +990,12 @@ handle_call (MgCallManager *self, MgPhoneSession *phone, gint64 id, JsonObject *
   json_object_set_string_member (reply, "call_id", mg_call_get_id (call));
   mg_phone_session_reply_ok (phone, id, reply);
   json_object_set_boolean_member (reply, "make_call", make_call != NULL);
+  if (consultation_of != NULL)
+    {
+      json_object_set_string_member (reply, "consultation_of", consultation_of);
+      g_object_set_data_full (G_OBJECT (call), CONSULTATION_KEY, g_steal_pointer (&consultation_of),
+                              g_free);
+    }
   tell_observers (call, 0, "dialing", reply);
 
   if (!start_phone_leg (self, call, 0, NULL, &error))
@@ -1191,7 +1208,8 @@ send_digits (MgCall *call, int index, const char *digits)
     }
 }
 
-static void hold_call (MgCallManager *self, MgCall *call, int index, gboolean hold);
+static void hold_call (MgCallManager *self, MgCall *call, int index, gboolean hold,
+                       const char *cause);
 
 static void
 handle_hold (MgCallManager *self, MgPhoneSession *phone, gint64 id, JsonObject *message,
@@ -1208,13 +1226,14 @@ handle_hold (MgCallManager *self, MgPhoneSession *phone, gint64 id, JsonObject *
       return;
     }
   mg_phone_session_reply_ok (phone, id, NULL);
-  hold_call (self, call, index, hold);
+  hold_call (self, call, index, hold, NULL);
 }
 
 /* Leg @index holds (or retrieves) the call: a re-INVITE toward a SIP peer,
- * the media gated both ways, both phones told who did it. */
+ * the media gated both ways, both phones told who did it.
+ * @cause: (nullable): why, for observers ("consultation", …) */
 static void
-hold_call (MgCallManager *self, MgCall *call, int index, gboolean hold)
+hold_call (MgCallManager *self, MgCall *call, int index, gboolean hold, const char *cause)
 {
   MgCallLeg *other = mg_call_get_leg (call, 1 - index);
   g_autoptr (JsonObject) local = json_object_new ();
@@ -1229,8 +1248,11 @@ hold_call (MgCallManager *self, MgCall *call, int index, gboolean hold)
         mg_sip_dialog_reinvite (other->dialog, sdp);
     }
   mg_call_set_hold (call, hold);
+  g_object_set_data (G_OBJECT (call), HOLDER_KEY, GINT_TO_POINTER (hold ? index + 1 : 0));
   json_object_set_string_member (local, "by", "local");
   json_object_set_string_member (remote, "by", "remote");
+  if (cause != NULL)
+    json_object_set_string_member (local, "cause", cause);
   send_event (mg_call_get_leg (call, index)->phone, hold ? "held" : "resumed", call, local);
   send_event (other->phone, hold ? "held" : "resumed", call, remote);
 }
@@ -1602,7 +1624,7 @@ mg_call_manager_hold (MgCallManager *self, const char *call_id, const char *devi
 
   if (call == NULL || !check_state (call, MG_CALL_STATE_CONNECTED, error))
     return FALSE;
-  hold_call (self, call, index, hold);
+  hold_call (self, call, index, hold, NULL);
   return TRUE;
 }
 
@@ -1651,12 +1673,12 @@ make_call_timeout_free (gpointer data)
   g_free (timeout);
 }
 
-/* Click-to-dial: asks the phone of @device to call @to (docs/protocol.md
- * `make_call`): at once, or (@prompt) once the agent confirms. Returns the
- * ID the call will have. */
-char *
-mg_call_manager_make_call (MgCallManager *self, const char *device, const char *to,
-                           gboolean prompt, GError **error)
+/* Asks the phone of @device to call @to (docs/protocol.md `make_call`): at
+ * once, or (@prompt) once the agent confirms. Returns the ID the call will
+ * have. @consultation_of: the call the device held for this one. */
+static char *
+reserve_make_call (MgCallManager *self, const char *device, const char *to, gboolean prompt,
+                   const char *consultation_of, GError **error)
 {
   MgPhoneSession *phone = mg_phone_hub_lookup (self->hub, device);
   g_autoptr (JsonObject) event = NULL;
@@ -1679,6 +1701,7 @@ mg_call_manager_make_call (MgCallManager *self, const char *device, const char *
   make_call = g_new0 (MakeCall, 1);
   make_call->extension = g_strdup (device);
   make_call->to = g_strdup (to);
+  make_call->consultation_of = g_strdup (consultation_of);
   timeout = g_new0 (MakeCallTimeout, 1);
   timeout->self = self;
   timeout->id = g_strdup (id);
@@ -1694,6 +1717,101 @@ mg_call_manager_make_call (MgCallManager *self, const char *device, const char *
   json_object_set_boolean_member (event, "prompt", prompt);
   mg_phone_session_send (phone, event);
   return id;
+}
+
+/* Click-to-dial: the phone of @device calls @to. Returns the call's ID. */
+char *
+mg_call_manager_make_call (MgCallManager *self, const char *device, const char *to,
+                           gboolean prompt, GError **error)
+{
+  return reserve_make_call (self, device, to, prompt, NULL, error);
+}
+
+static gboolean
+is_held_by (MgCall *call, int index)
+{
+  return GPOINTER_TO_INT (g_object_get_data (G_OBJECT (call), HOLDER_KEY)) == index + 1;
+}
+
+/* @call_id at @device, held there (@held) or connected and not held by it;
+ * else @code. */
+static MgCall *
+call_in_state (MgCallManager *self, const char *call_id, const char *device, gboolean held,
+               MgCallError code, int *index, GError **error)
+{
+  MgCall *call = call_of_device (self, call_id, device, index, error);
+
+  if (call == NULL)
+    return NULL;
+  if (mg_call_get_state (call) != MG_CALL_STATE_CONNECTED || is_held_by (call, *index) != held)
+    {
+      g_set_error (error, MG_CALL_ERROR, code, held ? _("%s does not hold call %s")
+                                                    : _("call %s is not active at %s"),
+                   held ? device : call_id, held ? call_id : device);
+      return NULL;
+    }
+  return call;
+}
+
+/* Consultation: @device holds @call_id and its phone calls @to at once
+ * (as MakeCall doNotPrompt); both carry cause consultation for observers.
+ * Returns the new call's ID. */
+char *
+mg_call_manager_consult (MgCallManager *self, const char *call_id, const char *device,
+                         const char *to, GError **error)
+{
+  int index;
+  MgCall *call = call_in_state (self, call_id, device, FALSE, MG_CALL_ERROR_STATE, &index, error);
+  char *id;
+
+  if (call == NULL)
+    return NULL;
+  id = reserve_make_call (self, device, to, FALSE, call_id, error);
+  if (id != NULL)
+    hold_call (self, call, index, TRUE, "consultation");
+  return id;
+}
+
+/* @device swaps its calls: holds @active_id, retrieves @held_id. */
+gboolean
+mg_call_manager_alternate (MgCallManager *self, const char *held_id, const char *active_id,
+                           const char *device, GError **error)
+{
+  int held_index, active_index;
+  MgCall *held = call_in_state (self, held_id, device, TRUE, MG_CALL_ERROR_HELD_STATE,
+                                &held_index, error);
+  MgCall *active = held ? call_in_state (self, active_id, device, FALSE,
+                                         MG_CALL_ERROR_ACTIVE_STATE, &active_index, error)
+                        : NULL;
+
+  if (active == NULL)
+    return FALSE;
+  hold_call (self, active, active_index, TRUE, "alternate");
+  hold_call (self, held, held_index, FALSE, "alternate");
+  return TRUE;
+}
+
+/* @device leaves @active_id and retrieves @held_id. */
+gboolean
+mg_call_manager_reconnect (MgCallManager *self, const char *held_id, const char *active_id,
+                           const char *device, GError **error)
+{
+  int held_index, active_index;
+  MgCall *held = call_in_state (self, held_id, device, TRUE, MG_CALL_ERROR_HELD_STATE,
+                                &held_index, error);
+  MgCall *active = held ? call_of_device (self, active_id, device, &active_index, error) : NULL;
+
+  if (active == NULL)
+    return FALSE;
+  if (active == held)
+    {
+      g_set_error (error, MG_CALL_ERROR, MG_CALL_ERROR_ACTIVE_STATE,
+                   _("the active and the held call are the same"));
+      return FALSE;
+    }
+  hang_up (self, active, active_index);
+  hold_call (self, held, held_index, FALSE, NULL);
+  return TRUE;
 }
 
 static void

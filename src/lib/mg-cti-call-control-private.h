@@ -33,5 +33,14 @@ void mg_cti_handle_deflect_call     (MgCtiSession  *self,
 void mg_cti_handle_generate_digits  (MgCtiSession  *self,
                                      guint          invoke_id,
                                      MgCstaMessage *msg);
+void mg_cti_handle_consultation_call (MgCtiSession  *self,
+                                      guint          invoke_id,
+                                      MgCstaMessage *msg);
+void mg_cti_handle_alternate_call   (MgCtiSession  *self,
+                                     guint          invoke_id,
+                                     MgCstaMessage *msg);
+void mg_cti_handle_reconnect_call   (MgCtiSession  *self,
+                                     guint          invoke_id,
+                                     MgCstaMessage *msg);
 
 G_END_DECLS

@@ -1,5 +1,6 @@
 /* mg-cti-call-control.c: call-control services: AnswerCall, ClearConnection,
- * ClearCall, HoldCall, RetrieveCall, GenerateDigits
+ * ClearCall, HoldCall, RetrieveCall, GenerateDigits, MakeCall, ConsultationCall,
+ * AlternateCall, ReconnectCall, SingleStepTransferCall, DeflectCall
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -36,6 +37,14 @@ reply_call_error (MgCtiSession *self, guint invoke_id, GError *error, const char
     case MG_CALL_ERROR_INVALID:
       mg_cti_session_reply_error (self, invoke_id, "operation", "invalidParameterValue");
       break;
+    case MG_CALL_ERROR_HELD_STATE:
+      mg_cti_session_reply_error (self, invoke_id, "stateIncompatibility",
+                                  "invalidHeldConnectionState");
+      break;
+    case MG_CALL_ERROR_ACTIVE_STATE:
+      mg_cti_session_reply_error (self, invoke_id, "stateIncompatibility",
+                                  "invalidActiveConnectionState");
+      break;
     case MG_CALL_ERROR_OUT_OF_SERVICE:
       mg_cti_session_reply_error (self, invoke_id, "systemResourceAvailibility",
                                   "deviceOutOfService");
@@ -59,6 +68,18 @@ may_use_or_reply (MgCtiSession *self, guint invoke_id, const char *device)
   if (mg_cti_session_may_use (self, device))
     return TRUE;
   mg_cti_session_reply_error (self, invoke_id, "operation", "privilegeViolationSpecifiedDevice");
+  return FALSE;
+}
+
+/* Whether the device's phone can be acted on now (the SIP platform is not
+ * failing over); if not, says so. */
+static gboolean
+usable_or_reply (MgCtiSession *self, guint invoke_id, const char *device)
+{
+  if (!mg_cti_server_device_out_of_service (mg_cti_session_get_server (self), device))
+    return TRUE;
+  mg_cti_session_reply_error (self, invoke_id, "systemResourceAvailibility",
+                              "resourceOutOfService");
   return FALSE;
 }
 
@@ -88,14 +109,8 @@ act_on_connection (MgCtiSession *self, guint invoke_id, MgCstaMessage *msg, cons
       reply_missing_parameter (self, invoke_id);
       return FALSE;
     }
-  if (!may_use_or_reply (self, invoke_id, device))
+  if (!may_use_or_reply (self, invoke_id, device) || !usable_or_reply (self, invoke_id, device))
     return FALSE;
-  if (mg_cti_server_device_out_of_service (server, device))
-    {
-      mg_cti_session_reply_error (self, invoke_id, "systemResourceAvailibility",
-                                  "resourceOutOfService");
-      return FALSE;
-    }
   if (!action (mg_cti_server_get_call_manager (server), call_id, device, data, &error))
     {
       reply_call_error (self, invoke_id, error, state_value);
@@ -319,4 +334,101 @@ mg_cti_handle_deflect_call (MgCtiSession *self, guint invoke_id, MgCstaMessage *
     return;
   act_on_connection (self, invoke_id, msg, "callToBeDiverted", "DeflectCallResponse",
                      "invalidConnectionState", deflect, to);
+}
+
+/* A consultation call: the device holds the existing call (HeldEvent,
+ * cause consultation) and its phone calls the consulted device at once;
+ * the new call's events carry cause consultation. */
+void
+mg_cti_handle_consultation_call (MgCtiSession *self, guint invoke_id, MgCstaMessage *msg)
+{
+  MgCtiServer *server = mg_cti_session_get_server (self);
+  xmlNode *existing = mg_csta_find (msg->root, "existingCall");
+  g_autofree char *call_id = existing ? mg_csta_dup_text (existing, "callID") : NULL;
+  g_autofree char *device = existing ? mg_csta_dup_text (existing, "deviceID") : NULL;
+  g_autofree char *consulted = mg_csta_dup_text (msg->root, "consultedDevice");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GString) out = g_string_new (NULL);
+  g_autofree char *new_id = NULL;
+
+  if (call_id == NULL || device == NULL || consulted == NULL)
+    {
+      reply_missing_parameter (self, invoke_id);
+      return;
+    }
+  if (!may_use_or_reply (self, invoke_id, device) || !usable_or_reply (self, invoke_id, device))
+    return;
+  new_id = mg_call_manager_consult (mg_cti_server_get_call_manager (server), call_id, device,
+                                    consulted, &error);
+  if (new_id == NULL)
+    {
+      if (g_error_matches (error, MG_CALL_ERROR, MG_CALL_ERROR_INVALID))
+        mg_cti_session_reply_error (self, invoke_id, "operation", "invalidDestinationDeviceID");
+      else
+        reply_call_error (self, invoke_id, error, "invalidConnectionState");
+      return;
+    }
+  mg_csta_open (out, "ConsultationCallResponse", mg_cti_session_get_namespace (self));
+  mg_csta_open (out, "initiatedCall", NULL);
+  mg_csta_leaf (out, "callID", new_id);
+  mg_csta_leaf (out, "deviceID", device);
+  mg_csta_close (out, "initiatedCall");
+  mg_csta_close (out, "ConsultationCallResponse");
+  mg_cti_session_send (self, invoke_id, out->str);
+}
+
+typedef gboolean (*PairAction) (MgCallManager *calls, const char *held_id, const char *active_id,
+                                const char *device, GError **error);
+
+/* Runs @action on the request's heldCall and activeCall, two connections
+ * of one device, and answers @response, or the error. */
+static gboolean
+act_on_pair (MgCtiSession *self, guint invoke_id, MgCstaMessage *msg, const char *response,
+             PairAction action)
+{
+  MgCtiServer *server = mg_cti_session_get_server (self);
+  xmlNode *held = mg_csta_find (msg->root, "heldCall");
+  xmlNode *active = mg_csta_find (msg->root, "activeCall");
+  g_autofree char *held_id = held ? mg_csta_dup_text (held, "callID") : NULL;
+  g_autofree char *held_device = held ? mg_csta_dup_text (held, "deviceID") : NULL;
+  g_autofree char *active_id = active ? mg_csta_dup_text (active, "callID") : NULL;
+  g_autofree char *active_device = active ? mg_csta_dup_text (active, "deviceID") : NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (held_id == NULL || held_device == NULL || active_id == NULL || active_device == NULL)
+    {
+      reply_missing_parameter (self, invoke_id);
+      return FALSE;
+    }
+  if (!g_str_equal (held_device, active_device))
+    {
+      mg_cti_session_reply_error (self, invoke_id, "operation", "notSameDevice");
+      return FALSE;
+    }
+  if (!may_use_or_reply (self, invoke_id, held_device)
+      || !usable_or_reply (self, invoke_id, held_device))
+    return FALSE;
+  if (!action (mg_cti_server_get_call_manager (server), held_id, active_id, held_device, &error))
+    {
+      reply_call_error (self, invoke_id, error, "invalidConnectionState");
+      return FALSE;
+    }
+  if (response != NULL)
+    reply_empty (self, invoke_id, response);
+  return TRUE;
+}
+
+/* The device swaps its calls: the active one is held, the held one
+ * retrieved (HeldEvent and RetrievedEvent, cause alternate). */
+void
+mg_cti_handle_alternate_call (MgCtiSession *self, guint invoke_id, MgCstaMessage *msg)
+{
+  act_on_pair (self, invoke_id, msg, "AlternateCallResponse", mg_call_manager_alternate);
+}
+
+/* The device leaves the active call and retrieves the held one. */
+void
+mg_cti_handle_reconnect_call (MgCtiSession *self, guint invoke_id, MgCstaMessage *msg)
+{
+  act_on_pair (self, invoke_id, msg, "ReconnectCallResponse", mg_call_manager_reconnect);
 }

@@ -114,7 +114,8 @@ connection_state_cause (GString *out, const char *state, const char *cause, cons
   linkage (out, call_id);
 }
 
-/* @cause: makeCall when an application asked for the call (MakeCall) */
+/* @cause: makeCall when an application asked for the call (MakeCall),
+ * consultation for a ConsultationCall (which Originated carries too) */
 static void
 service_initiated_and_originated (GPtrArray *events, const Parties *p, const char *cause)
 {
@@ -129,7 +130,8 @@ service_initiated_and_originated (GPtrArray *events, const Parties *p, const cha
   connection (out, "originatedConnection", p->id, p->self);
   device (out, "callingDevice", p->self);
   device (out, "calledDevice", p->far);
-  connection_state_cause (out, "connected", "newCall", p->id);
+  connection_state_cause (out, "connected",
+                          g_str_equal (cause, "consultation") ? cause : "newCall", p->id);
 }
 
 static void
@@ -159,15 +161,18 @@ established (GPtrArray *events, const Parties *p)
   connection_state_cause (out, "connected", "newCall", p->id);
 }
 
+/* @cause: (nullable): why (consultation, alternate), else normal */
 static void
-held_or_retrieved (GPtrArray *events, const Parties *p, gboolean held, gboolean by_us)
+held_or_retrieved (GPtrArray *events, const Parties *p, gboolean held, gboolean by_us,
+                   const char *cause)
 {
   const char *who = by_us ? p->self : p->far;
   GString *out = add_event (events, held ? "HeldEvent" : "RetrievedEvent");
 
   connection (out, held ? "heldConnection" : "retrievedConnection", p->id, who);
   device (out, held ? "holdingDevice" : "retrievingDevice", who);
-  connection_state_cause (out, held && by_us ? "hold" : "connected", "normal", p->id);
+  connection_state_cause (out, held && by_us ? "hold" : "connected", cause ? cause : "normal",
+                          p->id);
 }
 
 static void
@@ -278,6 +283,18 @@ string_member (JsonObject *detail, const char *name)
   return detail != NULL ? json_object_get_string_member_with_default (detail, name, NULL) : NULL;
 }
 
+/* Why the phone placed the call: an application's MakeCall or
+ * ConsultationCall, else the agent dialled. */
+static const char *
+dialing_cause (JsonObject *detail)
+{
+  if (string_member (detail, "consultation_of") != NULL)
+    return "consultation";
+  if (detail != NULL && json_object_get_boolean_member_with_default (detail, "make_call", FALSE))
+    return "makeCall";
+  return "newCall";
+}
+
 /**
  * mg_cti_events_for: (skip)
  * @call: the call
@@ -311,11 +328,7 @@ mg_cti_events_for (MgCall *call, guint leg, guint caller, const char *type, Json
   p.caller = caller == leg ? p.self : p.far;
   p.callee = caller == leg ? p.far : p.self;
   if (g_str_equal (type, "dialing"))
-    service_initiated_and_originated (
-      events, &p,
-      detail && json_object_get_boolean_member_with_default (detail, "make_call", FALSE)
-        ? "makeCall"
-        : "newCall");
+    service_initiated_and_originated (events, &p, dialing_cause (detail));
   else if (g_str_equal (type, "ringing") || g_str_equal (type, "progress"))
     delivered (events, &p, FALSE);
   else if (g_str_equal (type, "incoming"))
@@ -324,7 +337,8 @@ mg_cti_events_for (MgCall *call, guint leg, guint caller, const char *type, Json
     established (events, &p);
   else if (g_str_equal (type, "held") || g_str_equal (type, "resumed"))
     held_or_retrieved (events, &p, g_str_equal (type, "held"),
-                       g_strcmp0 (string_member (detail, "by"), "remote") != 0);
+                       g_strcmp0 (string_member (detail, "by"), "remote") != 0,
+                       string_member (detail, "cause"));
   else if (g_str_equal (type, "diverted"))
     diverted (events, &p, string_member (detail, "to"));
   else if (g_str_equal (type, "transferred"))

@@ -309,6 +309,99 @@ class CtiWithPhones(unittest.TestCase):
         second.ok("hangup", ring["call_id"])
         second.mgt("logout", "b")
 
+    def second_agent(self):
+        second = PhonePage(self.chrome, self.sip.daemon, page="second")
+        self.addCleanup(self.chrome.close_page, "second")
+        reg = second.login("b", token=self.sip.session_token("1001"))
+        self.assertEqual(reg.get("type"), "registered", reg)
+        self.addCleanup(second.mgt, "logout", "b")
+        return second
+
+    def answered_call_from_bob(self):
+        self.bob.send("dial", self.sip.sip_uri("1000"))
+        call_id = text(self.expect("DeliveredEvent")["DeliveredEvent"].root, "connection/callID")
+        self.request("AnswerCall", connection("callToBeAnswered", call_id, "1000"))
+        self.expect("EstablishedEvent")
+        self.assertTrue(self.bob.wait_event("CALL_ESTABLISHED", 5), self.bob.event_types())
+        self.page.wait_event("accepted", SETUP_S, call_id=call_id)
+        return call_id
+
+    def consult(self, call_id, second):
+        """ConsultationCall from 1000 (in call_id with bob) to 1001, answered
+        in the second page; returns the consultation call's ID."""
+        reply = self.request("ConsultationCall", connection("existingCall", call_id, "1000")
+                             + "<consultedDevice>1001</consultedDevice>")
+        self.assertEqual(reply.name, "ConsultationCallResponse", reply)
+        consult_id = text(reply.root, "initiatedCall/callID")
+        self.assertEqual(text(reply.root, "initiatedCall/deviceID"), "1000")
+        self.assertNotEqual(consult_id, call_id)
+        got = self.expect("HeldEvent", "ServiceInitiatedEvent", "OriginatedEvent", "DeliveredEvent")
+        held = got["HeldEvent"]
+        self.assertEqual((text(held.root, "heldConnection/callID"), text(held.root, "cause"),
+                          text(held.root, "localConnectionInfo")), (call_id, "consultation", "hold"))
+        for name in ("ServiceInitiatedEvent", "OriginatedEvent"):
+            self.assertEqual(text(got[name].root, "cause"), "consultation", got[name])
+        self.assertEqual(text(got["OriginatedEvent"].root, "originatedConnection/callID"), consult_id)
+        self.assertEqual(text(got["DeliveredEvent"].root, "alertingDevice/deviceIdentifier"), "1001")
+        self.page.wait_event("held", 5, call_id=call_id)
+        ring = second.wait_event("incoming", SETUP_S, phone="b", call_id=consult_id)
+        self.assertEqual(ring["detail"]["from"]["number"], "1000", ring)
+        second.ok("accept", consult_id)
+        self.expect("EstablishedEvent")
+        self.page.wait_event("accepted", SETUP_S, call_id=consult_id)
+        second.wait_event("accepted", SETUP_S, call_id=consult_id)
+        return consult_id
+
+    def test_consultation_alternate_and_reconnect(self):
+        """The agent consults a colleague while bob waits on hold, swaps
+        between the two calls twice, then drops the colleague and is back
+        with bob: the page hears whoever is active, never the held one."""
+        second = self.second_agent()
+        call_id = self.answered_call_from_bob()
+        consult_id = self.consult(call_id, second)
+        self.assertTrue(self.page.hears(consult_id, MIC_HZ), "the agent does not hear the colleague")
+        self.assertTrue(self.page.silent(call_id), "the held caller is heard")
+
+        pair = (connection("heldCall", call_id, "1000")
+                + connection("activeCall", consult_id, "1000"))
+        reply = self.request("AlternateCall", pair)
+        self.assertEqual(reply.name, "AlternateCallResponse", reply)
+        got = self.expect("HeldEvent", "RetrievedEvent")
+        self.assertEqual((text(got["HeldEvent"].root, "heldConnection/callID"),
+                          text(got["HeldEvent"].root, "cause")), (consult_id, "alternate"))
+        self.assertEqual(text(got["RetrievedEvent"].root, "retrievedConnection/callID"), call_id)
+        self.page.wait_event("resumed", 5, call_id=call_id)
+        self.assertTrue(self.page.hears(call_id, FAR_HZ), "the agent does not hear bob again")
+        self.assertTrue(self.page.silent(consult_id), "the held colleague is heard")
+
+        # the calls' roles are swapped now: the same request is out of state
+        reply = self.request("AlternateCall", pair)
+        self.assertEqual(text(reply.root, "stateIncompatibility"), "invalidHeldConnectionState", reply)
+        reply = self.request("AlternateCall",
+                             connection("heldCall", consult_id, "1000")
+                             + connection("activeCall", call_id, "1001"))
+        self.assertEqual(text(reply.root, "operation"), "notSameDevice", reply)
+        reply = self.request("AlternateCall", connection("heldCall", consult_id, "1000")
+                             + connection("activeCall", call_id, "1000"))
+        self.assertEqual(reply.name, "AlternateCallResponse", reply)
+        got = self.expect("HeldEvent", "RetrievedEvent")
+        self.assertEqual(text(got["RetrievedEvent"].root, "retrievedConnection/callID"), consult_id)
+
+        reply = self.request("ReconnectCall", pair)
+        self.assertEqual(reply.name, "ReconnectCallResponse", reply)
+        got = self.expect("ConnectionClearedEvent", "RetrievedEvent")
+        cleared = got["ConnectionClearedEvent"]
+        self.assertEqual((text(cleared.root, "droppedConnection/callID"),
+                          text(cleared.root, "droppedConnection/deviceID")), (consult_id, "1000"))
+        self.assertEqual(text(got["RetrievedEvent"].root, "retrievedConnection/callID"), call_id)
+        self.assertEqual(second.wait_event("ended", 5, call_id=consult_id)["detail"]["cause"],
+                         "remote_hangup")
+        self.page.wait_event("resumed", 5, call_id=call_id)
+        self.assertTrue(self.page.hears(call_id, FAR_HZ), "the agent is not back with bob")
+        self.request("ClearConnection", connection("connectionToBeCleared", call_id, "1000"))
+        self.expect("ConnectionClearedEvent")
+        self.assertTrue(self.bob.wait_event("CALL_CLOSED", 5), self.bob.event_types())
+
     def test_deflect_rings_another_agent(self):
         """DeflectCall: the call from bob ringing 1000 rings 1001 instead;
         1000's page stops ringing, 1001's rings with bob's number."""
