@@ -288,6 +288,11 @@ export class MediagateCall extends EventTarget {
       case 'dtmf':
         emit(this, 'dtmf', { digit: msg.digit });
         break;
+      case 'transferred':
+        // an application joined this call's far end with someone else
+        if (msg.party) this.remote = { number: msg.party.number || null, display_name: msg.party.display_name || null };
+        emit(this, 'transferred', { party: this.remote });
+        break;
       case 'ended':
         this._end({ cause: msg.cause || 'hangup', sip_status: msg.sip_status ?? null,
           reason: msg.reason ?? null });

@@ -65,6 +65,7 @@ export const STRINGS = {
   announce_accepted: 'Call with {party} connected.',
   announce_held: 'Call with {party} on hold.',
   announce_resumed: 'Call with {party} resumed.',
+  announce_transferred: 'You are now talking with {party}.',
   announce_muted: 'Microphone muted.',
   announce_unmuted: 'Microphone on.',
   announce_ended: 'Call with {party} ended. {cause}',
@@ -470,6 +471,7 @@ class PhoneApp {
     on('accepted', () => { this.announce(t('announce_accepted', { party: party() })); this.updateRinger(); });
     on('held', () => this.announce(t('announce_held', { party: party() })));
     on('resumed', () => this.announce(t('announce_resumed', { party: party() })));
+    on('transferred', () => { this.render(view); this.announce(t('announce_transferred', { party: party() })); });
     on('dtmf', (ev) => this.announce(t('announce_dtmf_in', { party: party(), digit: ev.detail.digit })));
     on('error', (ev) => this.showError(ev.detail.error));
     on('ended', (ev) => this.endCall(view, ev.detail));

@@ -4,6 +4,7 @@
 #include <json-glib/json-glib.h>
 
 #include "mg-call.h"
+#include "mg-call-private.h"
 #include "mg-config.h"
 #include "mg-phone-hub.h"
 #include "mg-sip-agent.h"
@@ -28,6 +29,10 @@ gboolean       mg_call_manager_hangup   (MgCallManager *self,
                                          const char    *id);
 void           mg_call_manager_end_all  (MgCallManager *self);
 guint          mg_call_manager_get_caller_leg (MgCall *call);
+MgCallLeg     *mg_call_manager_far_leg        (MgCall  *call,
+                                               guint    index,
+                                               MgCall **far_call);
+const char    *mg_call_manager_get_linkage    (MgCall *call);
 
 /* control by applications (CTI): the device's phone acts as if the agent
  * had done it in the page */
@@ -76,6 +81,11 @@ gboolean mg_call_manager_reconnect   (MgCallManager *self,
                                       const char    *active_id,
                                       const char    *device,
                                       GError       **error);
+gboolean mg_call_manager_transfer_calls (MgCallManager *self,
+                                         const char    *held_id,
+                                         const char    *active_id,
+                                         const char    *device,
+                                         GError       **error);
 gboolean mg_call_manager_deflect     (MgCallManager *self,
                                       const char    *call_id,
                                       const char    *device,

@@ -54,11 +54,68 @@ static void end_call (MgCallManager *self, MgCall *call, int ender, const char *
 #define HOLDER_KEY "mg-holder"
 /* a consultation call: the ID of the call its device held for it */
 #define CONSULTATION_KEY "mg-consultation-of"
+/* a call whose remaining leg a transfer joined with another call's: that
+ * call (they end together) */
+#define JOINED_KEY "mg-joined"
+/* the call ID a transfer keeps for both calls it joined */
+#define LINKAGE_KEY "mg-linkage"
 
 static Route
 route_of (MgCall *call)
 {
   return GPOINTER_TO_INT (g_object_get_data (G_OBJECT (call), ROUTE_KEY));
+}
+
+/* The leg facing leg @index of @call: the other leg of the call, or, in a
+ * call a transfer joined with another, that call's remaining leg.
+ * @far_call: the call that leg is in. */
+static MgCallLeg *
+far_party (MgCall *call, int index, MgCall **far_call)
+{
+  MgCallLeg *other = mg_call_get_leg (call, 1 - index);
+  MgCall *joined = g_object_get_data (G_OBJECT (call), JOINED_KEY);
+
+  *far_call = call;
+  if (other->phone != NULL || other->dialog != NULL || joined == NULL)
+    return other;
+  *far_call = joined;
+  for (int i = 0; i < 2; i++)
+    {
+      MgCallLeg *leg = mg_call_get_leg (joined, i);
+
+      if (leg->phone != NULL || leg->dialog != NULL)
+        return leg;
+    }
+  return other;
+}
+
+/**
+ * mg_call_manager_far_leg: (skip)
+ * @call: a call
+ * @index: one of its legs
+ * @far_call: (out): the call the far leg is in
+ *
+ * Returns: the leg facing @index (across a transfer's join, the other
+ *   call's)
+ */
+MgCallLeg *
+mg_call_manager_far_leg (MgCall *call, guint index, MgCall **far_call)
+{
+  return far_party (call, (int) index, far_call);
+}
+
+/**
+ * mg_call_manager_get_linkage: (skip)
+ *
+ * Returns: the ID that links @call with the calls a transfer joined it
+ *   with (its own ID otherwise)
+ */
+const char *
+mg_call_manager_get_linkage (MgCall *call)
+{
+  const char *linkage = g_object_get_data (G_OBJECT (call), LINKAGE_KEY);
+
+  return linkage ? linkage : mg_call_get_id (call);
 }
 
 /* A call an application asked a phone to place (CTI MakeCall): its ID is
@@ -394,9 +451,18 @@ end_call (MgCallManager *self, MgCall *call, int ender, const char *cause, guint
 {
   g_autoptr (MgCall) keep = g_object_ref (call);
   gboolean was_up = mg_call_get_state (call) == MG_CALL_STATE_CONNECTED;
+  MgCall *joined = g_object_get_data (G_OBJECT (call), JOINED_KEY);
 
   if (mg_call_get_state (call) == MG_CALL_STATE_ENDED)
     return;
+  if (joined != NULL)
+    {
+      /* the two halves of a transferred call end together: the other
+       * half's party heard the far end hang up */
+      g_object_set_data (G_OBJECT (call), JOINED_KEY, NULL);
+      g_object_set_data (G_OBJECT (joined), JOINED_KEY, NULL);
+      end_call (self, joined, -1, ender >= 0 ? "remote_hangup" : cause, sip_status, reason);
+    }
   for (int i = 0; i < 2; i++)
     {
       MgCallLeg *leg = mg_call_get_leg (call, i);
@@ -639,10 +705,27 @@ send_digit (MgPhoneSession *phone, MgCall *call, const char *digit)
   send_event (phone, "dtmf", call, extra);
 }
 
+/* A digit from the SIP party (leg 1) to whoever faces it. */
+static void
+relay_sip_digit (MgCall *call, const char *digit)
+{
+  MgCall *far_call;
+  MgCallLeg *far = far_party (call, 1, &far_call);
+
+  if (far->phone != NULL)
+    send_digit (far->phone, far_call, digit);
+  else if (far->dialog != NULL)
+    {
+      g_autofree char *body = g_strdup_printf ("Signal=%s\r\nDuration=160\r\n", digit);
+
+      mg_sip_dialog_send_info (far->dialog, "application/dtmf-relay", body);
+    }
+}
+
 static void
 on_rtp_dtmf (MgRtpEndpoint *rtp, const char *digit, MgCall *call)
 {
-  send_digit (mg_call_get_leg (call, 0)->phone, call, digit);
+  relay_sip_digit (call, digit);
 }
 
 static void
@@ -733,9 +816,13 @@ on_dialog_reoffered (MgSipDialog *dialog, const char *sdp, MgCall *call)
   g_object_set_data (G_OBJECT (call), HOLDER_KEY, GINT_TO_POINTER (hold ? 2 : 0));
   {
     g_autoptr (JsonObject) extra = json_object_new ();
+    MgCall *far_call;
+    MgCallLeg *far = far_party (call, 1, &far_call);
 
     json_object_set_string_member (extra, "by", "remote");
-    send_event (mg_call_get_leg (call, 0)->phone, hold ? "held" : "resumed", call, extra);
+    if (far_call != call)
+      mg_call_set_hold (far_call, hold);
+    send_event (far->phone, hold ? "held" : "resumed", far_call, extra);
   }
 }
 
@@ -750,7 +837,7 @@ on_dialog_info (MgSipDialog *dialog, const char *content_type, const char *body,
     return;
   digit[0] = g_ascii_toupper (signal[strlen ("Signal=")]);
   if (digit[0] != '\0' && strchr ("0123456789*#ABCD", digit[0]))
-    send_digit (mg_call_get_leg (call, 0)->phone, call, digit);
+    relay_sip_digit (call, digit);
 }
 
 /* The peer may give a new key in its answer to our re-INVITE (hold). */
@@ -1190,9 +1277,10 @@ handle_dtmf (MgCallManager *self, MgPhoneSession *phone, gint64 id, JsonObject *
 static void
 send_digits (MgCall *call, int index, const char *digits)
 {
-  MgCallLeg *other = mg_call_get_leg (call, 1 - index);
+  MgCall *far_call;
+  MgCallLeg *other = far_party (call, index, &far_call);
 
-  if (other->dialog != NULL && mg_call_send_dtmf (call, digits))
+  if (other->dialog != NULL && far_call == call && mg_call_send_dtmf (call, digits))
     return;
   for (const char *p = digits; *p; p++)
     {
@@ -1204,7 +1292,7 @@ send_digits (MgCall *call, int index, const char *digits)
           mg_sip_dialog_send_info (other->dialog, "application/dtmf-relay", body);
         }
       else
-        send_digit (other->phone, call, digit);
+        send_digit (other->phone, far_call, digit);
     }
 }
 
@@ -1235,26 +1323,29 @@ handle_hold (MgCallManager *self, MgPhoneSession *phone, gint64 id, JsonObject *
 static void
 hold_call (MgCallManager *self, MgCall *call, int index, gboolean hold, const char *cause)
 {
-  MgCallLeg *other = mg_call_get_leg (call, 1 - index);
+  MgCall *far_call;
+  MgCallLeg *other = far_party (call, index, &far_call);
   g_autoptr (JsonObject) local = json_object_new ();
   g_autoptr (JsonObject) remote = json_object_new ();
 
   if (other->dialog != NULL)
     {
-      g_autofree char *sdp = build_sip_sdp (self, call, other,
+      g_autofree char *sdp = build_sip_sdp (self, far_call, other,
                                             hold ? MG_SDP_DIRECTION_SENDONLY : MG_SDP_DIRECTION_SENDRECV,
                                             NULL);
       if (sdp != NULL)
         mg_sip_dialog_reinvite (other->dialog, sdp);
     }
   mg_call_set_hold (call, hold);
+  if (far_call != call)
+    mg_call_set_hold (far_call, hold);
   g_object_set_data (G_OBJECT (call), HOLDER_KEY, GINT_TO_POINTER (hold ? index + 1 : 0));
   json_object_set_string_member (local, "by", "local");
   json_object_set_string_member (remote, "by", "remote");
   if (cause != NULL)
     json_object_set_string_member (local, "cause", cause);
   send_event (mg_call_get_leg (call, index)->phone, hold ? "held" : "resumed", call, local);
-  send_event (other->phone, hold ? "held" : "resumed", call, remote);
+  send_event (other->phone, hold ? "held" : "resumed", far_call, remote);
 }
 
 static void
@@ -1811,6 +1902,121 @@ mg_call_manager_reconnect (MgCallManager *self, const char *held_id, const char 
     }
   hang_up (self, active, active_index);
   hold_call (self, held, held_index, FALSE, NULL);
+  return TRUE;
+}
+
+static gboolean
+is_joined (MgCall *call)
+{
+  return g_object_get_data (G_OBJECT (call), JOINED_KEY) != NULL;
+}
+
+static gboolean
+has_party (MgCallLeg *leg)
+{
+  return leg->phone != NULL || leg->dialog != NULL;
+}
+
+/* What a transfer tells observers and the parties that stay. */
+static JsonObject *
+transfer_detail (const char *device, MgCall *held, MgCallLeg *a, MgCall *active, MgCallLeg *x)
+{
+  JsonObject *detail = json_object_new ();
+
+  json_object_set_string_member (detail, "transferring", device);
+  json_object_set_string_member (detail, "primary", mg_call_get_id (held));
+  json_object_set_string_member (detail, "secondary", mg_call_get_id (active));
+  json_object_set_string_member (detail, "from", a->number ? a->number : "");
+  json_object_set_boolean_member (detail, "from_sip", a->dialog != NULL);
+  json_object_set_string_member (detail, "to", x->number ? x->number : "");
+  json_object_set_boolean_member (detail, "to_sip", x->dialog != NULL);
+  return detail;
+}
+
+/* The transferring phone's leg @index leaves @call: the page hears the
+ * call end (cause transferred), the media shapes toward it go. */
+static void
+leave_for_transfer (MgCall *call, int index)
+{
+  MgCallLeg *leg = mg_call_get_leg (call, index);
+
+  send_ended (leg->phone, call, "transferred", 0, NULL);
+  mg_call_detach_leg (call, index);
+}
+
+/* A party that stays learns whom it talks to now (a page shows it). */
+static void
+tell_new_party (MgCall *call, MgCallLeg *leg, MgCallLeg *party_leg, JsonObject *detail)
+{
+  g_autoptr (JsonObject) event = json_object_ref (detail);
+
+  if (leg->phone == NULL)
+    return;
+  json_object_set_object_member (event, "party", party (party_leg->number, party_leg->display_name));
+  send_event (leg->phone, "transferred", call, event);
+}
+
+/* Attended transfer: @device holds @held_id and is active in @active_id;
+ * their far parties are joined and @device leaves both. The parties keep
+ * their calls (and call IDs); the media crosses between the two calls'
+ * pipelines, and the calls end together. */
+gboolean
+mg_call_manager_transfer_calls (MgCallManager *self, const char *held_id, const char *active_id,
+                                const char *device, GError **error)
+{
+  int held_index, active_index;
+  MgCall *held = call_in_state (self, held_id, device, TRUE, MG_CALL_ERROR_HELD_STATE,
+                                &held_index, error);
+  MgCall *active = held ? call_in_state (self, active_id, device, FALSE,
+                                         MG_CALL_ERROR_ACTIVE_STATE, &active_index, error)
+                        : NULL;
+  g_autoptr (MgCall) keep_held = NULL;
+  g_autoptr (MgCall) keep_active = NULL;
+  g_autoptr (JsonObject) detail = NULL;
+  g_autoptr (GError) media_error = NULL;
+  MgCallLeg *a, *x;
+
+  if (active == NULL)
+    return FALSE;
+  a = mg_call_get_leg (held, 1 - held_index);
+  x = mg_call_get_leg (active, 1 - active_index);
+  if (active == held || is_joined (held) || is_joined (active) || !has_party (a) || !has_party (x))
+    {
+      g_set_error (error, MG_CALL_ERROR, MG_CALL_ERROR_ACTIVE_STATE,
+                   _("these calls cannot be joined"));
+      return FALSE;
+    }
+  keep_held = g_object_ref (held);
+  keep_active = g_object_ref (active);
+  detail = transfer_detail (device, held, a, active, x);
+  tell_observers (held, held_index, "transferred", detail);
+
+  /* the held party hears again: toward a SIP phone, a re-INVITE */
+  if (a->dialog != NULL)
+    {
+      g_autofree char *sdp = build_sip_sdp (self, held, a, MG_SDP_DIRECTION_SENDRECV, NULL);
+
+      if (sdp != NULL)
+        mg_sip_dialog_reinvite (a->dialog, sdp);
+    }
+  mg_call_set_hold (held, FALSE);
+  g_object_set_data (G_OBJECT (held), HOLDER_KEY, NULL);
+
+  leave_for_transfer (held, held_index);
+  leave_for_transfer (active, active_index);
+  g_object_set_data (G_OBJECT (held), JOINED_KEY, active);
+  g_object_set_data (G_OBJECT (active), JOINED_KEY, held);
+  g_object_set_data_full (G_OBJECT (active), LINKAGE_KEY,
+                          g_strdup (mg_call_manager_get_linkage (held)), g_free);
+  if (!mg_call_join_media (held, 1 - held_index, active, 1 - active_index, &media_error))
+    {
+      g_warning ("transfer of %s and %s: %s", held_id, active_id, media_error->message);
+      end_call (self, held, -1, "media_failed", 0, NULL);
+      return TRUE;
+    }
+  tell_new_party (held, a, x, detail);
+  tell_new_party (active, x, a, detail);
+  g_info ("%s transferred: call %s joined with call %s", device, held_id, active_id);
   return TRUE;
 }
 

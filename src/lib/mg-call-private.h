@@ -59,6 +59,27 @@ void        mg_call_set_mute       (MgCall  *self,
 gboolean    mg_call_send_dtmf      (MgCall     *self,
                                     const char *digits);
 void        mg_call_stop           (MgCall *self);
+/* joining calls (transfer, conference): mg-call-join.c */
+GstBin     *mg_call_add_shape      (MgCall             *self,
+                                    const char         *shape,
+                                    guint               leg,
+                                    const char *const  *names,
+                                    const guint        *values,
+                                    GError            **error);
+GstPad     *mg_call_get_leg_src    (MgCall *self,
+                                    guint   index);
+GstPad     *mg_call_get_leg_sink   (MgCall *self,
+                                    guint   index);
+void        mg_call_set_path       (MgCall *self,
+                                    guint   index,
+                                    GstBin *path);
+void        mg_call_detach_leg     (MgCall *self,
+                                    guint   index);
+gboolean    mg_call_join_media     (MgCall  *self,
+                                    guint    index,
+                                    MgCall  *peer,
+                                    guint    peer_index,
+                                    GError **error);
 JsonObject *mg_call_describe       (MgCall *self);
 char       *mg_call_dump_dot       (MgCall *self);
 

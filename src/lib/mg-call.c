@@ -47,6 +47,12 @@ struct _MgCall
   /* the shapes the webrtc src pads link into, once bridged */
   GstPad *audio_sink[2];
   GstPad *dtmf_sink[2];
+  /* per leg: the shape carrying what it sends (to the other leg, or
+   * across a join), its DTMF shape, and a SIP leg's socket shapes */
+  GstBin *path[2];
+  GstBin *dtmf_path[2];
+  GstBin *sip_recv[2];
+  GstBin *sip_send[2];
   gulong hold_probes[2];
   /* digits played into the SIP stream as RFC 4733 (the peer has
    * telephone-event at the audio's clock rate): a transcoded phone's keys,
@@ -247,7 +253,17 @@ gate_phone_audio (GstPad *pad, GstPadProbeInfo *info, gpointer data)
 
   if (self == NULL)
     return GST_PAD_PROBE_OK;
-  return (leg->muted || self->held) ? GST_PAD_PROBE_DROP : GST_PAD_PROBE_OK;
+  return (leg->muted || self->held || !gst_pad_is_linked (pad)) ? GST_PAD_PROBE_DROP
+                                                                 : GST_PAD_PROBE_OK;
+}
+
+/* What a leg sends while it has no partner (between a transfer's
+ * detach and join) goes nowhere, quietly: an unlinked push would stop the
+ * source that made it. */
+static GstPadProbeReturn
+drop_unlinked (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  return gst_pad_is_linked (pad) ? GST_PAD_PROBE_OK : GST_PAD_PROBE_DROP;
 }
 
 static void
@@ -273,6 +289,8 @@ on_src_pad_added (MgWebrtcLeg *webrtc, GstPad *pad, const char *encoding_name, i
   if (g_strcmp0 (encoding_name, "TELEPHONE-EVENT") == 0)
     {
       g_set_object (&leg->dtmf_src, pad);
+      gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
+                         drop_unlinked, NULL, NULL);
       link_or_log (self, pad, self->dtmf_sink[index]);
       return;
     }
@@ -349,9 +367,9 @@ add_template (MgCall *self, MgPipelineTemplate *template, guint leg, GError **er
   return bin;
 }
 
-static GstBin *
-add_shape (MgCall *self, const char *shape, guint leg, const char *const *names,
-           const guint *values, GError **error)
+GstBin *
+mg_call_add_shape (MgCall *self, const char *shape, guint leg, const char *const *names,
+                   const guint *values, GError **error)
 {
   g_autoptr (MgPipelineTemplate) template = mg_pipeline_template_load_for_config (self->config,
                                                                                  shape, error);
@@ -392,12 +410,13 @@ bridge_phones (MgCall *self, guint from, guint to, GError **error)
                    mg_webrtc_leg_get_encoding_name (a), mg_webrtc_leg_get_encoding_name (b));
       return FALSE;
     }
-  shape = add_shape (self, "passthrough-to-webrtc", to, names, values, error);
+  shape = mg_call_add_shape (self, "passthrough-to-webrtc", to, names, values, error);
   if (shape == NULL)
     return FALSE;
   sink = mg_webrtc_leg_get_sink_pad (b);
   link_or_log (self, ghost (shape, "src"), sink);
   self->audio_sink[from] = ghost (shape, "sink");
+  self->path[from] = shape;
   gst_element_sync_state_with_parent (GST_ELEMENT (shape));
   link_or_log (self, self->legs[from].audio_src, self->audio_sink[from]);
   return TRUE;
@@ -425,7 +444,7 @@ add_dtmf_path (MgCall *self, guint w, MgCallLeg *sip, GstBin *send, gboolean pas
       const char *vars[] = { "SIP_DTMF_PT", NULL };
       guint values[] = { sip->sip_dtmf_pt };
 
-      shape = add_shape (self, "dtmf-to-sip", w, vars, values, error);
+      shape = mg_call_add_shape (self, "dtmf-to-sip", w, vars, values, error);
       if (shape == NULL)
         return FALSE;
       link_or_log (self, ghost (shape, "src"), ghost (send, "dtmf_sink"));
@@ -433,12 +452,13 @@ add_dtmf_path (MgCall *self, guint w, MgCallLeg *sip, GstBin *send, gboolean pas
   else
     {
       /* a sink for the events; a probe on the phone's pad reads them */
-      shape = add_shape (self, "dtmf-detect", w, NULL, NULL, error);
+      shape = mg_call_add_shape (self, "dtmf-detect", w, NULL, NULL, error);
       if (shape == NULL)
         return FALSE;
       self->detect_dtmf[w] = TRUE;
     }
   self->dtmf_sink[w] = ghost (shape, "sink");
+  self->dtmf_path[w] = shape;
   gst_element_sync_state_with_parent (GST_ELEMENT (shape));
   return TRUE;
 }
@@ -478,7 +498,7 @@ bridge_sip (MgCall *self, guint w, guint s, GError **error)
       || !mg_pipeline_template_set_uint (recv_template, "PT", sip->sip_codec->payload_type, error)
       || (recv = add_template (self, recv_template, s, error)) == NULL)
     return FALSE;
-  send = add_shape (self, srtp ? "sip-srtp-send" : "sip-rtp-send", s, NULL, NULL, error);
+  send = mg_call_add_shape (self, srtp ? "sip-srtp-send" : "sip-rtp-send", s, NULL, NULL, error);
   if (send == NULL)
     return FALSE;
 
@@ -489,8 +509,8 @@ bridge_sip (MgCall *self, guint w, guint s, GError **error)
       const char *to_webrtc_vars[] = { "WEBRTC_PT", NULL };
       guint to_webrtc_values[] = { webrtc_pt };
 
-      to_sip = add_shape (self, "passthrough-to-sip", s, to_sip_vars, to_sip_values, error);
-      to_webrtc = to_sip ? add_shape (self, "passthrough-to-webrtc", w, to_webrtc_vars,
+      to_sip = mg_call_add_shape (self, "passthrough-to-sip", s, to_sip_vars, to_sip_values, error);
+      to_webrtc = to_sip ? mg_call_add_shape (self, "passthrough-to-webrtc", w, to_webrtc_vars,
                                       to_webrtc_values, error)
                          : NULL;
     }
@@ -503,8 +523,8 @@ bridge_sip (MgCall *self, guint w, guint s, GError **error)
 
       to_sip_name = g_strconcat ("opus-to-", sip_lower, NULL);
       to_webrtc_name = g_strconcat (sip_lower, "-to-opus", NULL);
-      to_sip = add_shape (self, to_sip_name, s, to_sip_vars, to_sip_values, error);
-      to_webrtc = to_sip ? add_shape (self, to_webrtc_name, w, to_webrtc_vars, to_webrtc_values,
+      to_sip = mg_call_add_shape (self, to_sip_name, s, to_sip_vars, to_sip_values, error);
+      to_webrtc = to_sip ? mg_call_add_shape (self, to_webrtc_name, w, to_webrtc_vars, to_webrtc_values,
                                       error)
                          : NULL;
     }
@@ -512,6 +532,13 @@ bridge_sip (MgCall *self, guint w, guint s, GError **error)
       || (srtp && !mg_sdes_attach (sip->sdes, GST_BIN (self->pipeline), error)))
     return FALSE;
   mg_rtp_endpoint_set_dtmf_payload_type (sip->rtp, sip->sip_dtmf_pt, FALSE);
+
+  self->sip_recv[s] = recv;
+  self->sip_send[s] = send;
+  self->path[w] = to_sip;
+  self->path[s] = to_webrtc;
+  gst_pad_add_probe (ghost (recv, "src"), GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
+                     drop_unlinked, NULL, NULL);
 
   /* SIP -> phone */
   webrtc_sink = mg_webrtc_leg_get_sink_pad (phone->webrtc);
@@ -568,6 +595,150 @@ mg_call_bridge (MgCall *self, GError **error)
   self->bridged = TRUE;
   g_info ("call %s bridged: %s", self->id, self->shape);
   return TRUE;
+}
+
+/* What leg @index sends into the bridge: webrtcbin's audio pad, or the
+ * SIP socket shape's output. */
+GstPad *
+mg_call_get_leg_src (MgCall *self, guint index)
+{
+  MgCallLeg *leg = &self->legs[index];
+
+  if (leg->webrtc != NULL)
+    return leg->audio_src;
+  return self->sip_recv[index] ? ghost (self->sip_recv[index], "src") : NULL;
+}
+
+/* Where what leg @index receives enters it. */
+GstPad *
+mg_call_get_leg_sink (MgCall *self, guint index)
+{
+  MgCallLeg *leg = &self->legs[index];
+
+  if (leg->webrtc != NULL)
+    return mg_webrtc_leg_get_sink_pad (leg->webrtc);
+  return self->sip_send[index] ? ghost (self->sip_send[index], "sink") : NULL;
+}
+
+void
+mg_call_set_path (MgCall *self, guint index, GstBin *path)
+{
+  self->path[index] = path;
+}
+
+typedef struct
+{
+  GMutex lock;
+  GCond cond;
+  gboolean done;
+} Quiet;
+
+static void
+quiet_unref (gpointer data)
+{
+  Quiet *quiet = data;
+
+  g_mutex_clear (&quiet->lock);
+  g_cond_clear (&quiet->cond);
+}
+
+static GstPadProbeReturn
+unlink_when_idle (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  Quiet *quiet = data;
+  g_autoptr (GstPad) peer = gst_pad_get_peer (pad);
+
+  if (peer != NULL)
+    gst_pad_unlink (pad, peer);
+  g_mutex_lock (&quiet->lock);
+  quiet->done = TRUE;
+  g_cond_signal (&quiet->cond);
+  g_mutex_unlock (&quiet->lock);
+  return GST_PAD_PROBE_REMOVE;
+}
+
+/* Unlinks @pad from its peer between two buffers, waiting (briefly) for
+ * the one in flight: the shape downstream can then go without its source
+ * getting FLUSHING back, which would stop it for good. Later pushes are
+ * dropped by the pad's probes (gate_phone_audio, drop_unlinked). */
+static void
+unlink_quietly (GstPad *pad)
+{
+  Quiet *quiet;
+  gint64 until = g_get_monotonic_time () + 200 * G_TIME_SPAN_MILLISECOND;
+
+  if (pad == NULL || !gst_pad_is_linked (pad))
+    return;
+  quiet = g_atomic_rc_box_new0 (Quiet);
+  g_mutex_init (&quiet->lock);
+  g_cond_init (&quiet->cond);
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_IDLE, unlink_when_idle,
+                     g_atomic_rc_box_acquire (quiet),
+                     (GDestroyNotify) g_atomic_rc_box_release);
+  g_mutex_lock (&quiet->lock);
+  while (!quiet->done && g_cond_wait_until (&quiet->cond, &quiet->lock, until))
+    ;
+  g_mutex_unlock (&quiet->lock);
+  g_atomic_rc_box_release_full (quiet, quiet_unref);
+}
+
+static void
+remove_bin (MgCall *self, GstBin **bin)
+{
+  if (*bin == NULL)
+    return;
+  gst_element_set_locked_state (GST_ELEMENT (*bin), TRUE);
+  gst_bin_remove (GST_BIN (self->pipeline), GST_ELEMENT (*bin));
+  gst_element_set_state (GST_ELEMENT (*bin), GST_STATE_NULL);
+  *bin = NULL;
+}
+
+/**
+ * mg_call_detach_leg: (skip)
+ * @self: a call
+ * @index: the leg that leaves
+ *
+ * Leg @index leaves the call's media (its phone handed the other party on
+ * in a transfer): the shapes between the legs go, then the leg's own
+ * elements. The other leg stays as it is, unlinked, until
+ * mg_call_join_media() gives it a new partner; what it sends meanwhile is
+ * dropped where it leaves it.
+ */
+void
+mg_call_detach_leg (MgCall *self, guint index)
+{
+  guint other = 1 - index;
+  MgCallLeg *leg = &self->legs[index];
+  GstElement *webrtcbin = leg->webrtc ? mg_webrtc_leg_get_webrtcbin (leg->webrtc) : NULL;
+
+  g_return_if_fail (index < 2 && self->pipeline != NULL);
+
+  unlink_quietly (mg_call_get_leg_src (self, other));
+  unlink_quietly (self->legs[other].dtmf_src);
+  g_clear_pointer (&self->dtmf_injector, mg_dtmf_injector_unref);
+  for (guint i = 0; i < 2; i++)
+    {
+      remove_bin (self, &self->path[i]);
+      remove_bin (self, &self->dtmf_path[i]);
+      self->audio_sink[i] = self->dtmf_sink[i] = NULL;
+      self->detect_dtmf[i] = FALSE;
+    }
+  if (leg->webrtc != NULL)
+    {
+      g_autoptr (GstElement) keep = gst_object_ref (webrtcbin);
+
+      mg_webrtc_leg_interrupt (leg->webrtc);
+      g_signal_handlers_disconnect_by_data (leg->webrtc, self);
+      gst_element_set_locked_state (webrtcbin, TRUE);
+      gst_bin_remove (GST_BIN (self->pipeline), webrtcbin);
+      gst_element_set_state (webrtcbin, GST_STATE_NULL);
+    }
+  remove_bin (self, &self->sip_recv[index]);
+  remove_bin (self, &self->sip_send[index]);
+  self->hold_probes[index] = 0;
+  leg_clear (leg);
+  self->bridged = FALSE;
+  g_info ("call %s: leg %u left the media", self->id, index);
 }
 
 gboolean
@@ -647,6 +818,10 @@ mg_call_stop (MgCall *self)
   self->audio_sink[0] = self->audio_sink[1] = NULL;
   self->hold_probes[0] = self->hold_probes[1] = 0;
   self->dtmf_sink[0] = self->dtmf_sink[1] = NULL;
+  memset (self->path, 0, sizeof self->path);
+  memset (self->dtmf_path, 0, sizeof self->dtmf_path);
+  memset (self->sip_recv, 0, sizeof self->sip_recv);
+  memset (self->sip_send, 0, sizeof self->sip_send);
   g_clear_object (&self->pipeline);
 }
 

@@ -1,6 +1,6 @@
 /* mg-cti-call-control.c: call-control services: AnswerCall, ClearConnection,
  * ClearCall, HoldCall, RetrieveCall, GenerateDigits, MakeCall, ConsultationCall,
- * AlternateCall, ReconnectCall, SingleStepTransferCall, DeflectCall
+ * AlternateCall, ReconnectCall, TransferCall, SingleStepTransferCall, DeflectCall
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -9,6 +9,7 @@
 #include "mg-build-config.h"
 
 #include "mg-call-manager-private.h"
+#include "mg-call-private.h"
 #include "mg-cti-call-control-private.h"
 #include "mg-cti-events-private.h"
 
@@ -431,4 +432,40 @@ void
 mg_cti_handle_reconnect_call (MgCtiSession *self, guint invoke_id, MgCstaMessage *msg)
 {
   act_on_pair (self, invoke_id, msg, "ReconnectCallResponse", mg_call_manager_reconnect);
+}
+
+/* Attended transfer: the far parties of the device's held and active
+ * calls are joined and the device leaves both (TransferedEvent, cause
+ * transfer). Each party keeps its call: the response names the
+ * transferred-to party's connection in the active call; callLinkageData
+ * is the same for both calls from now on. */
+void
+mg_cti_handle_transfer_call (MgCtiSession *self, guint invoke_id, MgCstaMessage *msg)
+{
+  MgCtiServer *server = mg_cti_session_get_server (self);
+  xmlNode *active = mg_csta_find (msg->root, "activeCall");
+  g_autofree char *active_id = active ? mg_csta_dup_text (active, "callID") : NULL;
+  MgCall *call =
+    active_id ? mg_call_manager_lookup (mg_cti_server_get_call_manager (server), active_id) : NULL;
+  g_autofree char *to = NULL;
+  g_autoptr (GString) out = g_string_new (NULL);
+
+  /* the party that stays in the active call, before the device leaves */
+  if (call != NULL)
+    {
+      g_autofree char *device = mg_csta_dup_text (active, "deviceID");
+      for (guint i = 0; i < 2 && to == NULL; i++)
+        if (g_strcmp0 (mg_call_get_leg (call, i)->number, device) == 0)
+          to = g_strdup (mg_call_get_leg (call, 1 - i)->number);
+    }
+  if (!act_on_pair (self, invoke_id, msg, NULL, mg_call_manager_transfer_calls))
+    return;
+  mg_csta_open (out, "TransferCallResponse", mg_cti_session_get_namespace (self));
+  mg_csta_open (out, "transferredCall", NULL);
+  mg_csta_leaf (out, "callID", active_id);
+  if (to != NULL && *to != '\0')
+    mg_csta_leaf (out, "deviceID", to);
+  mg_csta_close (out, "transferredCall");
+  mg_csta_close (out, "TransferCallResponse");
+  mg_cti_session_send (self, invoke_id, out->str);
 }

@@ -9,6 +9,7 @@
 
 #include <string.h>
 
+#include "mg-call-manager-private.h"
 #include "mg-call-private.h"
 #include "mg-csta-private.h"
 #include "mg-cti-events-private.h"
@@ -104,14 +105,15 @@ typedef struct
   const char *far; /* the other party */
   const char *caller; /* calling and called device */
   const char *callee;
+  const char *linkage; /* the call ID a transfer keeps for the calls it joined */
 } Parties;
 
 static void
-connection_state_cause (GString *out, const char *state, const char *cause, const char *call_id)
+connection_state_cause (GString *out, const char *state, const char *cause, const char *linkage_id)
 {
   mg_csta_leaf (out, "localConnectionInfo", state);
   mg_csta_leaf (out, "cause", cause);
-  linkage (out, call_id);
+  linkage (out, linkage_id);
 }
 
 /* @cause: makeCall when an application asked for the call (MakeCall),
@@ -124,14 +126,14 @@ service_initiated_and_originated (GPtrArray *events, const Parties *p, const cha
   connection (out, "initiatedConnection", p->id, p->self);
   device (out, "initiatingDevice", p->self);
   device (out, "calledDevice", p->far);
-  connection_state_cause (out, "initiated", cause, p->id);
+  connection_state_cause (out, "initiated", cause, p->linkage);
 
   out = add_event (events, "OriginatedEvent");
   connection (out, "originatedConnection", p->id, p->self);
   device (out, "callingDevice", p->self);
   device (out, "calledDevice", p->far);
-  connection_state_cause (out, "connected",
-                          g_str_equal (cause, "consultation") ? cause : "newCall", p->id);
+  connection_state_cause (out, "connected", g_str_equal (cause, "consultation") ? cause : "newCall",
+                          p->linkage);
 }
 
 static void
@@ -145,7 +147,7 @@ delivered (GPtrArray *events, const Parties *p, gboolean we_alert)
   device (out, "callingDevice", p->caller);
   device (out, "calledDevice", p->callee);
   no_redirection (out);
-  connection_state_cause (out, we_alert ? "alerting" : "connected", "newCall", p->id);
+  connection_state_cause (out, we_alert ? "alerting" : "connected", "newCall", p->linkage);
 }
 
 static void
@@ -158,7 +160,7 @@ established (GPtrArray *events, const Parties *p)
   device (out, "callingDevice", p->caller);
   device (out, "calledDevice", p->callee);
   no_redirection (out);
-  connection_state_cause (out, "connected", "newCall", p->id);
+  connection_state_cause (out, "connected", "newCall", p->linkage);
 }
 
 /* @cause: (nullable): why (consultation, alternate), else normal */
@@ -172,7 +174,7 @@ held_or_retrieved (GPtrArray *events, const Parties *p, gboolean held, gboolean 
   connection (out, held ? "heldConnection" : "retrievedConnection", p->id, who);
   device (out, held ? "holdingDevice" : "retrievingDevice", who);
   connection_state_cause (out, held && by_us ? "hold" : "connected", cause ? cause : "normal",
-                          p->id);
+                          p->linkage);
 }
 
 static void
@@ -182,7 +184,7 @@ connection_cleared (GPtrArray *events, const Parties *p, const char *dropped, co
 
   connection (out, "droppedConnection", p->id, dropped);
   device (out, "releasingDevice", dropped);
-  connection_state_cause (out, "null", cause, p->id);
+  connection_state_cause (out, "null", cause, p->linkage);
 }
 
 static void
@@ -195,7 +197,7 @@ failed (GPtrArray *events, const Parties *p, const char *cause)
   device (out, "callingDevice", p->caller);
   device (out, "calledDevice", p->callee);
   no_redirection (out);
-  connection_state_cause (out, "fail", cause, p->id);
+  connection_state_cause (out, "fail", cause, p->linkage);
   connection_cleared (events, p, p->self, cause);
 }
 
@@ -252,7 +254,7 @@ diverted (GPtrArray *events, const Parties *p, const char *to)
   device (out, "newDestination", to);
   device (out, "callingDevice", p->caller);
   device (out, "calledDevice", p->callee);
-  connection_state_cause (out, "null", "redirected", p->id);
+  connection_state_cause (out, "null", "redirected", p->linkage);
 }
 
 /* Our device handed the far party to @to (SingleStepTransferCall) and left. */
@@ -274,13 +276,69 @@ transferred (GPtrArray *events, const Parties *p, const char *to)
   mg_csta_close (out, "endpoint");
   mg_csta_close (out, "connectionListItem");
   mg_csta_close (out, "transferredConnections");
-  connection_state_cause (out, "null", "singleStepTransfer", p->id);
+  connection_state_cause (out, "null", "singleStepTransfer", p->linkage);
 }
 
 static const char *
 string_member (JsonObject *detail, const char *name)
 {
   return detail != NULL ? json_object_get_string_member_with_default (detail, name, NULL) : NULL;
+}
+
+/* A party of a transfer as the application may see it: SIP numbers
+ * through its masking policy. */
+static char *
+party_as_seen (JsonObject *detail, const char *name, MgCtiPolicy *policy)
+{
+  g_autofree char *sip_flag = g_strconcat (name, "_sip", NULL);
+  const char *number = string_member (detail, name);
+
+  if (json_object_get_boolean_member_with_default (detail, sip_flag, FALSE) && policy != NULL
+      && mg_cti_policy_masks (policy))
+    return mg_cti_policy_mask (policy, number);
+  return g_strdup (number);
+}
+
+static void
+connection_item (GString *out, const char *old_call, const char *new_call, const char *device)
+{
+  mg_csta_open (out, "connectionListItem", NULL);
+  connection (out, "newConnection", new_call, device ? device : RESTRICTED);
+  connection (out, "oldConnection", old_call, device ? device : RESTRICTED);
+  mg_csta_open (out, "endpoint", NULL);
+  if (device == NULL)
+    mg_csta_empty (out, "restricted", NULL);
+  else
+    mg_csta_leaf (out, "deviceID", device);
+  mg_csta_close (out, "endpoint");
+  mg_csta_close (out, "connectionListItem");
+}
+
+/* Attended transfer (TransferCall): the device in @detail's "transferring"
+ * joined the far parties of its held ("primary") and active ("secondary")
+ * calls and left. Each party keeps its own call, so its new connection is
+ * in the call it was in. Seen by the transferring device (null) and by a
+ * party that stays (connected). */
+static void
+transferred_attended (GPtrArray *events, const Parties *p, JsonObject *detail, MgCtiPolicy *policy)
+{
+  GString *out = add_event (events, "TransferedEvent"); /* sic */
+  const char *by = string_member (detail, "transferring");
+  const char *primary = string_member (detail, "primary");
+  const char *secondary = string_member (detail, "secondary");
+  g_autofree char *from = party_as_seen (detail, "from", policy);
+  g_autofree char *to = party_as_seen (detail, "to", policy);
+
+  connection (out, "primaryOldCall", primary, by);
+  connection (out, "secondaryOldCall", secondary, by);
+  device (out, "transferringDevice", by);
+  device (out, "transferredToDevice", to ? to : RESTRICTED);
+  mg_csta_open (out, "transferredConnections", NULL);
+  connection_item (out, primary, primary, from);
+  connection_item (out, secondary, secondary, to);
+  mg_csta_close (out, "transferredConnections");
+  connection_state_cause (out, g_strcmp0 (p->self, by) == 0 ? "null" : "connected", "transfer",
+                          p->linkage);
 }
 
 /* Why the phone placed the call: an application's MakeCall or
@@ -314,7 +372,8 @@ mg_cti_events_for (MgCall *call, guint leg, guint caller, const char *type, Json
                    gboolean was_up, MgCtiPolicy *policy)
 {
   GPtrArray *events = g_ptr_array_new_with_free_func (mg_cti_event_free);
-  MgCallLeg *far = mg_call_get_leg (call, 1 - leg);
+  MgCall *far_call;
+  MgCallLeg *far = mg_call_manager_far_leg (call, leg, &far_call);
   /* callers' and called numbers on the SIP side are what masking hides */
   g_autofree char *masked = far->dialog != NULL && policy != NULL && mg_cti_policy_masks (policy)
                               ? mg_cti_policy_mask (policy, far->number)
@@ -323,6 +382,7 @@ mg_cti_events_for (MgCall *call, guint leg, guint caller, const char *type, Json
     .id = mg_call_get_id (call),
     .self = mg_call_get_leg (call, leg)->number,
     .far = masked != NULL ? masked : RESTRICTED,
+    .linkage = mg_call_manager_get_linkage (call),
   };
 
   p.caller = caller == leg ? p.self : p.far;
@@ -341,6 +401,8 @@ mg_cti_events_for (MgCall *call, guint leg, guint caller, const char *type, Json
                        string_member (detail, "cause"));
   else if (g_str_equal (type, "diverted"))
     diverted (events, &p, string_member (detail, "to"));
+  else if (g_str_equal (type, "transferred") && string_member (detail, "secondary") != NULL)
+    transferred_attended (events, &p, detail, policy);
   else if (g_str_equal (type, "transferred"))
     transferred (events, &p, string_member (detail, "to"));
   else if (g_str_equal (type, "ended")

@@ -401,6 +401,7 @@ static const struct
   { "ConsultationCall", mg_cti_handle_consultation_call },
   { "AlternateCall", mg_cti_handle_alternate_call },
   { "ReconnectCall", mg_cti_handle_reconnect_call },
+  { "TransferCall", mg_cti_handle_transfer_call },
   { "SingleStepTransferCall", mg_cti_handle_single_step_transfer },
   { "DeflectCall", mg_cti_handle_deflect_call },
   { "SetAgentState", mg_cti_handle_set_agent_state },

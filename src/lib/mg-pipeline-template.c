@@ -88,13 +88,19 @@ static const Contract contracts[] = {
   { "pcma-to-opus",
     { "sip_jitterbuffer", "opus_enc", "opus_pay" },
     { "sink=sip_jitterbuffer.sink", "src=opus_pay.src" } },
+  { "pcmu-to-pcma",
+    { "sip_jitterbuffer", "g711_pay" },
+    { "sink=sip_jitterbuffer.sink", "src=g711_pay.src" } },
+  { "pcma-to-pcmu",
+    { "sip_jitterbuffer", "g711_pay" },
+    { "sink=sip_jitterbuffer.sink", "src=g711_pay.src" } },
   { "dtmf-detect", { "dtmf_depay" }, { "sink=dtmf_depay.sink" } },
 };
 
 static const char *const shape_names[] = {
   "sip-rtp-recv", "sip-rtp-send", "sip-srtp-recv", "sip-srtp-send", "passthrough-to-sip",
   "passthrough-to-webrtc", "dtmf-to-sip", "opus-to-pcmu", "opus-to-pcma", "pcmu-to-opus",
-  "pcma-to-opus", "dtmf-detect",
+  "pcma-to-opus", "pcmu-to-pcma", "pcma-to-pcmu", "dtmf-detect",
   NULL
 };
 

@@ -62,6 +62,14 @@ typedef struct
   gboolean hold;
   gboolean numbering;   /* next_seq is set */
   guint16 next_seq;     /* the number of the next packet sent */
+  /* one stream for the peer whatever feeds it (decision 11): the first
+   * SSRC stays, and a new source's timestamps continue the old ones */
+  gboolean have_source;
+  guint32 out_ssrc;
+  guint32 in_ssrc;
+  guint32 ts_offset;
+  guint32 last_out_ts;
+  gint64 last_sent_us;
   guint64 sent_packets;
   guint64 sent_bytes;
 } Counters;
@@ -514,6 +522,36 @@ rx_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
   return GST_PAD_PROBE_OK;
 }
 
+/* A new source (a transfer joined another party to this peer) takes over
+ * the stream: same SSRC, timestamps going on from the last ones by the
+ * time that passed, the marker bit set as after silence. */
+static void
+keep_one_stream (Counters *c, GstRTPBuffer *rtp)
+{
+  guint32 ssrc = gst_rtp_buffer_get_ssrc (rtp);
+  guint32 ts = gst_rtp_buffer_get_timestamp (rtp);
+  gint64 now = g_get_monotonic_time ();
+
+  if (!c->have_source)
+    {
+      c->have_source = TRUE;
+      c->out_ssrc = c->in_ssrc = ssrc;
+    }
+  else if (ssrc != c->in_ssrc)
+    {
+      guint32 elapsed = (guint32) ((now - c->last_sent_us) * (gint64) c->clock_rate / G_USEC_PER_SEC);
+
+      c->in_ssrc = ssrc;
+      c->ts_offset = c->last_out_ts + MAX (elapsed, 1) - ts;
+      gst_rtp_buffer_set_marker (rtp, TRUE);
+    }
+  ts += c->ts_offset;
+  gst_rtp_buffer_set_ssrc (rtp, c->out_ssrc);
+  gst_rtp_buffer_set_timestamp (rtp, ts);
+  c->last_out_ts = ts;
+  c->last_sent_us = now;
+}
+
 /* Sends one buffer's worth of bookkeeping; returns the renumbered buffer,
  * or NULL to drop it. Every packet sent takes the next sequence number:
  * what is held back leaves no hole, and the phone's audio and its RFC 4733
@@ -540,6 +578,7 @@ send_one (MgRtpEndpoint *self, GstBuffer *buffer)
     c->next_seq = gst_rtp_buffer_get_seq (&rtp);
   c->numbering = TRUE;
   gst_rtp_buffer_set_seq (&rtp, c->next_seq++);
+  keep_one_stream (c, &rtp);
   c->sent_packets++;
   c->sent_bytes += gst_buffer_get_size (buffer);
   g_mutex_unlock (&c->lock);

@@ -9,8 +9,8 @@ hangup.
 import time
 import unittest
 
-from mgcalls import (CLIENT_ID, CLIENT_SECRET, FAR_HZ, MIC_HZ, PhonePage, SipPlatform, browser,
-                     dtmf_digits, require_netns, wait_for)
+from mgcalls import (CLIENT_ID, CLIENT_SECRET, FAR_HZ, MIC_HZ, PhonePage, RtpRecorder, SipPlatform,
+                     assert_tone, browser, dtmf_digits, require_netns, wait_for)
 from cstaclient import ED6, EVENT_ID, CstaClient, find, text  # noqa: E402 (tests/api, on the path via mgcalls)
 
 FAR_USERS = {"2000": "p2000"}
@@ -67,7 +67,9 @@ class CtiWithPhones(unittest.TestCase):
     # -- helpers -------------------------------------------------------------
 
     def next_event(self, timeout=SETUP_S):
-        return self.cti.wait(lambda m: m.invoke_id == EVENT_ID, timeout)
+        """The next event at the main monitor (1000); others stay queued."""
+        return self.cti.wait(lambda m: m.invoke_id == EVENT_ID
+                             and text(m.root, "monitorCrossRefID") == self.monitor, timeout)
 
     def expect(self, *names, optional=()):
         """The next events, by name and in order, as {name: event}; names in
@@ -401,6 +403,67 @@ class CtiWithPhones(unittest.TestCase):
         self.request("ClearConnection", connection("connectionToBeCleared", call_id, "1000"))
         self.expect("ConnectionClearedEvent")
         self.assertTrue(self.bob.wait_event("CALL_CLOSED", 5), self.bob.event_types())
+
+    def test_consultation_then_transfer_joins_bob_and_the_colleague(self):
+        """Attended transfer: the agent consults a colleague, then joins bob
+        (SIP) with the colleague's page and leaves. Bob hears the colleague
+        in one continuous RTP stream, the colleague hears bob, and bob's
+        hangup ends the colleague's call."""
+        second = self.second_agent()
+        reply = self.request("MonitorStart", "<monitorObject><deviceObject>1001</deviceObject>"
+                             "</monitorObject>")
+        other_monitor = text(reply.root, "monitorCrossRefID")
+        with RtpRecorder(self.bob.rtp_ports, self.sip.tmp, name="bob-transfer") as rec:
+            call_id = self.answered_call_from_bob()
+            up = rec.since()
+            time.sleep(2)
+            held_at = rec.since()
+            consult_id = self.consult(call_id, second)
+            time.sleep(2.5)
+            reply = self.request("TransferCall", connection("heldCall", call_id, "1000")
+                                 + connection("activeCall", consult_id, "1000"))
+            self.assertEqual(reply.name, "TransferCallResponse", reply)
+            joined_at = rec.since()
+            self.assertEqual((text(reply.root, "transferredCall/callID"),
+                              text(reply.root, "transferredCall/deviceID")), (consult_id, "1001"))
+            moved = self.cti.wait(lambda m: m.name == "TransferedEvent"
+                                  and text(m.root, "monitorCrossRefID") == self.monitor, 5)
+            self.assertEqual(text(moved.root, "primaryOldCall/callID"), call_id)
+            self.assertEqual(text(moved.root, "secondaryOldCall/callID"), consult_id)
+            self.assertEqual(text(moved.root, "transferringDevice/deviceIdentifier"), "1000")
+            self.assertEqual(text(moved.root, "transferredToDevice/deviceIdentifier"), "1001")
+            items = find(moved.root, "transferredConnections")
+            self.assertEqual(sorted(text(i, "endpoint/deviceID") for i in items), ["1001", "2000"])
+            self.assertEqual((text(moved.root, "localConnectionInfo"), text(moved.root, "cause")),
+                             ("null", "transfer"))
+            there = self.cti.wait(lambda m: m.name == "TransferedEvent"
+                                  and text(m.root, "monitorCrossRefID") == other_monitor, 5)
+            self.assertEqual(text(there.root, "localConnectionInfo"), "connected")
+            self.assertEqual(text(there.root, "callLinkageData/globalCallData/globalCallLinkageID"
+                                  "/globallyUniqueCallLinkageID"),
+                             text(moved.root, "callLinkageData/globalCallData/globalCallLinkageID"
+                                  "/globallyUniqueCallLinkageID"))
+            for cid in (call_id, consult_id):
+                self.assertEqual(self.page.wait_event("ended", 5, call_id=cid)["detail"]["cause"],
+                                 "transferred")
+            told = second.wait_event("transferred", 5, call_id=consult_id)
+            self.assertEqual(told["detail"]["party"]["number"], "2000", told)
+            self.assertTrue(second.hears(consult_id, FAR_HZ), "the colleague does not hear bob")
+            time.sleep(1.5)
+            end = rec.since()
+        wav = rec.wav()
+        assert_tone(wav, MIC_HZ, (up + 1, held_at - 0.2))
+        assert_tone(wav, "silence", (held_at + 0.8, joined_at - 0.2))
+        assert_tone(wav, MIC_HZ, (joined_at + 1.5, end))
+        # one stream for bob whoever feeds it: one SSRC, no gap in numbering
+        packets = [p for p in rec.rtp() if p[2] == 0]
+        self.assertEqual({p[3] for p in packets}, {packets[0][3]}, "bob saw a new SSRC")
+        seqs = [p[4] for p in packets]
+        gaps = [b - a for a, b in zip(seqs, seqs[1:]) if (b - a) % 65536 != 1]
+        self.assertEqual(gaps, [], "bob's packets are not numbered continuously")
+        self.bob.command("hangup")
+        self.assertEqual(second.wait_event("ended", 5, call_id=consult_id)["detail"]["cause"],
+                         "remote_hangup")
 
     def test_deflect_rings_another_agent(self):
         """DeflectCall: the call from bob ringing 1000 rings 1001 instead;

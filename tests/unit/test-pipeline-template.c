@@ -36,7 +36,7 @@ test_every_shape_parses (void)
 {
   const char *const *shapes = mg_pipeline_template_list_shapes ();
 
-  g_assert_cmpuint (g_strv_length ((char **) shapes), ==, 12);
+  g_assert_cmpuint (g_strv_length ((char **) shapes), ==, 14);
   for (guint i = 0; shapes[i] != NULL; i++)
     {
       g_autoptr (GError) error = NULL;

@@ -58,7 +58,7 @@ async function guarded (promise) {
   }
 }
 
-const CALL_EVENTS = ['statechange', 'ringing', 'progress', 'accepted', 'held', 'resumed', 'dtmf',
+const CALL_EVENTS = ['statechange', 'ringing', 'progress', 'accepted', 'held', 'resumed', 'dtmf', 'transferred',
   'muted', 'unmuted', 'remotestream', 'connectionstatechange', 'error', 'ended'];
 
 function track (name, call) {
