@@ -13,7 +13,8 @@ from mgcalls import (CLIENT_ID, CLIENT_SECRET, FAR_HZ, MIC_HZ, PhonePage, RtpRec
                      assert_tone, browser, dtmf_digits, require_netns, wait_for)
 from cstaclient import ED6, EVENT_ID, CstaClient, find, text  # noqa: E402 (tests/api, on the path via mgcalls)
 
-FAR_USERS = {"2000": "p2000"}
+FAR_USERS = {"2000": "p2000", "2001": "p2001"}
+CAROL_HZ = 660  # what the second far phone plays
 SETUP_S = 15
 
 
@@ -25,10 +26,12 @@ class CtiWithPhones(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         require_netns()
-        cls.sip = SipPlatform(FAR_USERS).__enter__()
+        cls.sip = SipPlatform(FAR_USERS, extensions=("1000", "1001", "1002")).__enter__()
         try:
             cls.chrome = browser(cls.sip.tmp, MIC_HZ)
             cls.bob = cls.sip.baresip("2000", "p2000", tone=FAR_HZ, codecs="PCMU")
+            # a second SIP phone speaking the other G.711 law
+            cls.carol = cls.sip.baresip("2001", "p2001", tone=CAROL_HZ, codecs="PCMA")
             cls.sip.session_token("1000")  # creates the client credential
         except BaseException:
             cls.sip.__exit__()
@@ -57,12 +60,13 @@ class CtiWithPhones(unittest.TestCase):
         self.monitor = text(reply.root, "monitorCrossRefID")
 
     def hang_up_bob(self):
-        try:
-            self.bob.command("hangup")
-        except RuntimeError:
-            pass
-        with self.bob.lock:
-            self.bob.events.clear()
+        for phone in (self.bob, self.carol):
+            try:
+                phone.command("hangup")
+            except RuntimeError:
+                pass
+            with phone.lock:
+                phone.events.clear()
 
     # -- helpers -------------------------------------------------------------
 
@@ -311,12 +315,12 @@ class CtiWithPhones(unittest.TestCase):
         second.ok("hangup", ring["call_id"])
         second.mgt("logout", "b")
 
-    def second_agent(self):
-        second = PhonePage(self.chrome, self.sip.daemon, page="second")
-        self.addCleanup(self.chrome.close_page, "second")
-        reg = second.login("b", token=self.sip.session_token("1001"))
+    def second_agent(self, extension="1001", page="second", name="b"):
+        second = PhonePage(self.chrome, self.sip.daemon, page=page)
+        self.addCleanup(self.chrome.close_page, page)
+        reg = second.login(name, token=self.sip.session_token(extension))
         self.assertEqual(reg.get("type"), "registered", reg)
-        self.addCleanup(second.mgt, "logout", "b")
+        self.addCleanup(second.mgt, "logout", name)
         return second
 
     def answered_call_from_bob(self):
@@ -463,6 +467,77 @@ class CtiWithPhones(unittest.TestCase):
         self.assertEqual(gaps, [], "bob's packets are not numbered continuously")
         self.bob.command("hangup")
         self.assertEqual(second.wait_event("ended", 5, call_id=consult_id)["detail"]["cause"],
+                         "remote_hangup")
+
+    def transfer(self, call_id, consult_id):
+        reply = self.request("TransferCall", connection("heldCall", call_id, "1000")
+                             + connection("activeCall", consult_id, "1000"))
+        self.assertEqual(reply.name, "TransferCallResponse", reply)
+        moved = self.expect("TransferedEvent")["TransferedEvent"]
+        self.assertEqual(text(moved.root, "cause"), "transfer")
+        for cid in (call_id, consult_id):
+            self.assertEqual(self.page.wait_event("ended", 5, call_id=cid)["detail"]["cause"],
+                             "transferred")
+        return reply, moved
+
+    def test_transfer_joins_two_sip_phones_with_different_laws(self):
+        """bob (PCMU) waits while the agent consults carol (PCMA, SIP);
+        the transfer joins them through the server (transcoded G.711):
+        each hears the other's tone, and carol's hangup ends bob's call."""
+        call_id = self.answered_call_from_bob()
+        reply = self.request("ConsultationCall", connection("existingCall", call_id, "1000")
+                             + "<consultedDevice>2001</consultedDevice>")
+        self.assertEqual(reply.name, "ConsultationCallResponse", reply)
+        consult_id = text(reply.root, "initiatedCall/callID")
+        self.expect("HeldEvent", "ServiceInitiatedEvent", "OriginatedEvent", "DeliveredEvent",
+                    "EstablishedEvent", optional=("DeliveredEvent",))
+        self.assertTrue(self.carol.wait_event("CALL_ESTABLISHED", 10), self.carol.event_types())
+        self.assertTrue(self.page.hears(consult_id, CAROL_HZ), "the agent does not hear carol")
+        with RtpRecorder(self.bob.rtp_ports, self.sip.tmp, name="bob-sip-sip") as to_bob, \
+                RtpRecorder(self.carol.rtp_ports, self.sip.tmp, name="carol-sip-sip") as to_carol:
+            reply, moved = self.transfer(call_id, consult_id)
+            self.assertEqual(text(reply.root, "transferredCall/deviceID"), "2001")
+            self.assertEqual(text(moved.root, "transferredToDevice/deviceIdentifier"), "2001")
+            joined = to_bob.since()
+            time.sleep(3.5)
+            end = to_bob.since()
+        assert_tone(to_bob.wav(), CAROL_HZ, (joined + 1.5, end))
+        assert_tone(to_carol.wav(), FAR_HZ, (joined + 1.5, end))
+        self.carol.command("hangup")
+        self.assertTrue(self.bob.wait_event("CALL_CLOSED", 5), self.bob.event_types())
+        self.assertEqual(self.sip.calls(), [], "the joined calls did not end together")
+
+    def test_transfer_between_three_pages(self):
+        """No SIP at all (the embedded default's case): 1001 calls the
+        agent, who consults 1002 and transfers; 1001 and 1002 hear each
+        other, 1002's hangup ends 1001's call."""
+        caller = self.second_agent()
+        third = self.second_agent("1002", page="third", name="c")
+        call_id = caller.ok("dial", "b", "1000")["call_id"]
+        self.expect("DeliveredEvent")
+        self.page.wait_event("incoming", 5, call_id=call_id)
+        self.request("AnswerCall", connection("callToBeAnswered", call_id, "1000"))
+        self.expect("EstablishedEvent")
+        caller.wait_event("accepted", SETUP_S, call_id=call_id)
+        reply = self.request("ConsultationCall", connection("existingCall", call_id, "1000")
+                             + "<consultedDevice>1002</consultedDevice>")
+        consult_id = text(reply.root, "initiatedCall/callID")
+        self.expect("HeldEvent", "ServiceInitiatedEvent", "OriginatedEvent", "DeliveredEvent")
+        third.wait_event("incoming", SETUP_S, call_id=consult_id)
+        third.ok("accept", consult_id)
+        self.expect("EstablishedEvent")
+        third.wait_event("accepted", SETUP_S, call_id=consult_id)
+        self.assertTrue(caller.silent(call_id), "the held caller hears something")
+        reply, _ = self.transfer(call_id, consult_id)
+        self.assertEqual(text(reply.root, "transferredCall/deviceID"), "1002")
+        self.assertEqual(caller.wait_event("transferred", 5, call_id=call_id)["detail"]["party"]
+                         ["number"], "1002")
+        self.assertEqual(third.wait_event("transferred", 5, call_id=consult_id)["detail"]["party"]
+                         ["number"], "1001")
+        self.assertTrue(caller.hears(call_id, MIC_HZ), "1001 does not hear 1002")
+        self.assertTrue(third.hears(consult_id, MIC_HZ), "1002 does not hear 1001")
+        third.ok("hangup", consult_id)
+        self.assertEqual(caller.wait_event("ended", 5, call_id=call_id)["detail"]["cause"],
                          "remote_hangup")
 
     def test_deflect_rings_another_agent(self):
