@@ -288,6 +288,18 @@ export class MediagateCall extends EventTarget {
       case 'dtmf':
         emit(this, 'dtmf', { digit: msg.digit });
         break;
+      case 'conferenced':
+        // this call is a conference now (a CTI application joined a third party)
+        this.parties = msg.parties || [];
+        this.held = false;
+        this.heldBy = null;
+        if (this.state === 'held') this._setState('connected');
+        emit(this, 'conferenced', { parties: this.parties });
+        break;
+      case 'left':
+        this.parties = msg.parties || [];
+        emit(this, 'left', { party: msg.party || null, parties: this.parties });
+        break;
       case 'transferred':
         // an application joined this call's far end with someone else
         if (msg.party) this.remote = { number: msg.party.number || null, display_name: msg.party.display_name || null };

@@ -66,6 +66,8 @@ export const STRINGS = {
   announce_held: 'Call with {party} on hold.',
   announce_resumed: 'Call with {party} resumed.',
   announce_transferred: 'You are now talking with {party}.',
+  announce_conferenced: 'Conference with {parties}.',
+  announce_left: '{party} left the conference.',
   announce_muted: 'Microphone muted.',
   announce_unmuted: 'Microphone on.',
   announce_ended: 'Call with {party} ended. {cause}',
@@ -472,6 +474,15 @@ class PhoneApp {
     on('held', () => this.announce(t('announce_held', { party: party() })));
     on('resumed', () => this.announce(t('announce_resumed', { party: party() })));
     on('transferred', () => { this.render(view); this.announce(t('announce_transferred', { party: party() })); });
+    on('conferenced', (ev) => {
+      this.render(view);
+      const names = ev.detail.parties.map((p) => p.display_name || p.number).join(', ');
+      this.announce(t('announce_conferenced', { parties: names }));
+    });
+    on('left', (ev) => {
+      const p = ev.detail.party || {};
+      this.announce(t('announce_left', { party: p.display_name || p.number || t('party_unknown') }));
+    });
     on('dtmf', (ev) => this.announce(t('announce_dtmf_in', { party: party(), digit: ev.detail.digit })));
     on('error', (ev) => this.showError(ev.detail.error));
     on('ended', (ev) => this.endCall(view, ev.detail));

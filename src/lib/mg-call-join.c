@@ -101,8 +101,8 @@ add_converter (MgCall *self, guint index, MgCallLeg *to, GError **error)
   return NULL;
 }
 
-static gboolean
-link_pads (GstPad *src, GstPad *sink, GError **error)
+gboolean
+mg_call_link_pads (GstPad *src, GstPad *sink, GError **error)
 {
   GstPadLinkReturn ret = src && sink ? gst_pad_link (src, sink) : GST_PAD_LINK_NOFORMAT;
 
@@ -114,56 +114,76 @@ link_pads (GstPad *src, GstPad *sink, GError **error)
   return FALSE;
 }
 
+/**
+ * mg_call_add_proxy_pair: (skip)
+ * @from: the call whose pipeline gets the proxysink
+ * @to: the call whose pipeline gets the proxysrc
+ * @proxysink: (out) (transfer none): the sink, in @from's pipeline
+ * @proxysrc: (out) (transfer none): the source, in @to's pipeline
+ * @error: return location for a #GError
+ *
+ * A way for media from one call's pipeline into another's. The source's
+ * pad takes the difference of the pipelines' base times, so buffers keep
+ * their running time. Link, then bring to playing downstream first.
+ *
+ * Returns: %TRUE if both elements exist
+ */
+gboolean
+mg_call_add_proxy_pair (MgCall *from, MgCall *to, GstElement **proxysink, GstElement **proxysrc,
+                        GError **error)
+{
+  GstElement *here = GST_ELEMENT (mg_call_get_pipeline (from));
+  GstElement *there = GST_ELEMENT (mg_call_get_pipeline (to));
+  g_autoptr (GstPad) out = NULL;
+
+  *proxysink = gst_element_factory_make ("proxysink", NULL);
+  *proxysrc = gst_element_factory_make ("proxysrc", NULL);
+  if (*proxysink == NULL || *proxysrc == NULL)
+    {
+      g_clear_object (proxysink);
+      g_clear_object (proxysrc);
+      g_set_error (error, MG_PIPELINE_ERROR, 0, "proxysink/proxysrc are missing (gst-plugins-bad)");
+      return FALSE;
+    }
+  gst_bin_add (GST_BIN (here), *proxysink);
+  gst_bin_add (GST_BIN (there), *proxysrc);
+  g_object_set (*proxysrc, "proxysink", *proxysink, NULL);
+  /* the two pipelines count running time from their own base times */
+  out = gst_element_get_static_pad (*proxysrc, "src");
+  gst_pad_set_offset (out, (gint64) gst_element_get_base_time (here)
+                             - (gint64) gst_element_get_base_time (there));
+  return TRUE;
+}
+
 /* What leg @index of @self sends, shaped for leg @to_index of @to and
  * handed over to @to's pipeline. */
 static gboolean
 cross_over (MgCall *self, guint index, MgCall *to, guint to_index, GError **error)
 {
-  GstPipeline *here = mg_call_get_pipeline (self);
-  GstPipeline *there = mg_call_get_pipeline (to);
-  g_autofree char *sink_name = g_strdup_printf ("join-to-%s", mg_call_get_id (to));
-  g_autofree char *src_name = g_strdup_printf ("join-from-%s", mg_call_get_id (self));
   GstElement *proxysink, *proxysrc;
   g_autoptr (GstPad) out = NULL;
   g_autoptr (GstPad) in = NULL;
   g_autoptr (GstPad) shape_sink = NULL;
+  g_autoptr (GstPad) shape_src = NULL;
   GstBin *shape;
 
   shape = add_converter (self, index, mg_call_get_leg (to, to_index), error);
-  if (shape == NULL)
+  if (shape == NULL || !mg_call_add_proxy_pair (self, to, &proxysink, &proxysrc, error))
     return FALSE;
-  proxysink = gst_element_factory_make ("proxysink", sink_name);
-  proxysrc = gst_element_factory_make ("proxysrc", src_name);
-  if (proxysink == NULL || proxysrc == NULL)
-    {
-      g_clear_object (&proxysink);
-      g_clear_object (&proxysrc);
-      g_set_error (error, MG_PIPELINE_ERROR, 0, "proxysink/proxysrc are missing (gst-plugins-bad)");
-      return FALSE;
-    }
-  gst_bin_add (GST_BIN (here), proxysink);
-  gst_bin_add (GST_BIN (there), proxysrc);
-  g_object_set (proxysrc, "proxysink", proxysink, NULL);
-  /* the two pipelines count running time from their own base times */
   out = gst_element_get_static_pad (proxysrc, "src");
-  gst_pad_set_offset (out, (gint64) gst_element_get_base_time (GST_ELEMENT (here))
-                             - (gint64) gst_element_get_base_time (GST_ELEMENT (there)));
   in = gst_element_get_static_pad (proxysink, "sink");
   shape_sink = gst_element_get_static_pad (GST_ELEMENT (shape), "sink");
-  {
-    g_autoptr (GstPad) shape_src = gst_element_get_static_pad (GST_ELEMENT (shape), "src");
-
-    if (!link_pads (out, mg_call_get_leg_sink (to, to_index), error)
-        || !link_pads (shape_src, in, error))
-      return FALSE;
-  }
+  shape_src = gst_element_get_static_pad (GST_ELEMENT (shape), "src");
+  if (!mg_call_link_pads (out, mg_call_get_leg_sink (to, to_index), error)
+      || !mg_call_link_pads (shape_src, in, error))
+    return FALSE;
   /* downstream first: a source that pushes into what is not playing yet
    * gets FLUSHING back and stops for good */
   gst_element_sync_state_with_parent (proxysrc);
   gst_element_sync_state_with_parent (proxysink);
   gst_element_sync_state_with_parent (GST_ELEMENT (shape));
   mg_call_set_path (self, index, shape);
-  return link_pads (mg_call_get_leg_src (self, index), shape_sink, error);
+  return mg_call_link_leg_src (self, index, shape_sink, error);
 }
 
 /**

@@ -86,6 +86,11 @@ gboolean mg_call_manager_transfer_calls (MgCallManager *self,
                                          const char    *active_id,
                                          const char    *device,
                                          GError       **error);
+gboolean mg_call_manager_conference  (MgCallManager *self,
+                                      const char    *held_id,
+                                      const char    *active_id,
+                                      const char    *device,
+                                      GError       **error);
 gboolean mg_call_manager_deflect     (MgCallManager *self,
                                       const char    *call_id,
                                       const char    *device,

@@ -10,6 +10,7 @@
 
 #include "mg-call-manager-private.h"
 #include "mg-call-private.h"
+#include "mg-conference-private.h"
 #include "mg-crypto-private.h"
 #include "mg-extension.h"
 #include "mg-settings.h"
@@ -59,6 +60,18 @@ static void end_call (MgCallManager *self, MgCall *call, int ender, const char *
 #define JOINED_KEY "mg-joined"
 /* the call ID a transfer keeps for both calls it joined */
 #define LINKAGE_KEY "mg-linkage"
+/* the conference a call's legs are in (the host call's, or a consultation
+ * whose far party was added) */
+#define CONFERENCE_KEY "mg-conference"
+
+static void leave_conference (MgCallManager *self, MgCall *call, int index);
+static void end_conference (MgCallManager *self, MgConference *conference, const char *cause);
+
+static MgConference *
+conference_of (MgCall *call)
+{
+  return g_object_get_data (G_OBJECT (call), CONFERENCE_KEY);
+}
 
 static Route
 route_of (MgCall *call)
@@ -455,6 +468,15 @@ end_call (MgCallManager *self, MgCall *call, int ender, const char *cause, guint
 
   if (mg_call_get_state (call) == MG_CALL_STATE_ENDED)
     return;
+  if (conference_of (call) != NULL)
+    {
+      /* a party leaves, the others talk on; anything else ends it all */
+      if (ender >= 0)
+        leave_conference (self, call, ender);
+      else
+        end_conference (self, conference_of (call), cause);
+      return;
+    }
   if (joined != NULL)
     {
       /* the two halves of a transferred call end together: the other
@@ -1308,9 +1330,11 @@ handle_hold (MgCallManager *self, MgPhoneSession *phone, gint64 id, JsonObject *
 
   if (call == NULL)
     return;
-  if (mg_call_get_state (call) != MG_CALL_STATE_CONNECTED)
+  if (mg_call_get_state (call) != MG_CALL_STATE_CONNECTED || conference_of (call) != NULL)
     {
-      mg_phone_session_reply_error (phone, id, "invalid_state", _("the call is not connected"));
+      mg_phone_session_reply_error (phone, id, "invalid_state",
+                                    conference_of (call) ? _("a conference cannot be held")
+                                                         : _("the call is not connected"));
       return;
     }
   mg_phone_session_reply_ok (phone, id, NULL);
@@ -1715,6 +1739,11 @@ mg_call_manager_hold (MgCallManager *self, const char *call_id, const char *devi
 
   if (call == NULL || !check_state (call, MG_CALL_STATE_CONNECTED, error))
     return FALSE;
+  if (conference_of (call) != NULL)
+    {
+      g_set_error (error, MG_CALL_ERROR, MG_CALL_ERROR_STATE, _("a conference cannot be held"));
+      return FALSE;
+    }
   hold_call (self, call, index, hold, NULL);
   return TRUE;
 }
@@ -1834,7 +1863,8 @@ call_in_state (MgCallManager *self, const char *call_id, const char *device, gbo
 
   if (call == NULL)
     return NULL;
-  if (mg_call_get_state (call) != MG_CALL_STATE_CONNECTED || is_held_by (call, *index) != held)
+  if (mg_call_get_state (call) != MG_CALL_STATE_CONNECTED || is_held_by (call, *index) != held
+      || conference_of (call) != NULL)
     {
       g_set_error (error, MG_CALL_ERROR, code, held ? _("%s does not hold call %s")
                                                     : _("call %s is not active at %s"),
@@ -2017,6 +2047,212 @@ mg_call_manager_transfer_calls (MgCallManager *self, const char *held_id, const 
   tell_new_party (held, a, x, detail);
   tell_new_party (active, x, a, detail);
   g_info ("%s transferred: call %s joined with call %s", device, held_id, active_id);
+  return TRUE;
+}
+
+/* -- conference ----------------------------------------------------------- */
+
+typedef struct
+{
+  MgCall *call; /* owned: ending one party's call may free another's */
+  int index;
+} PartyRef;
+
+static void
+party_ref_clear (gpointer data)
+{
+  g_clear_object (&((PartyRef *) data)->call);
+}
+
+/* The conference's parties (its legs with a phone or a dialog). */
+static GArray *
+conference_parties (MgConference *conference)
+{
+  GArray *parties = g_array_new (FALSE, FALSE, sizeof (PartyRef));
+
+  g_array_set_clear_func (parties, party_ref_clear);
+  for (guint slot = 0; slot < MG_CONFERENCE_MAX_PARTIES; slot++)
+    {
+      guint index;
+      MgCall *call = mg_conference_get_party (conference, slot, &index);
+
+      if (call != NULL)
+        g_array_append_val (parties, ((PartyRef){ g_object_ref (call), (int) index }));
+    }
+  return parties;
+}
+
+static JsonArray *
+describe_parties (MgConference *conference)
+{
+  g_autoptr (GArray) parties = conference_parties (conference);
+  JsonArray *array = json_array_new ();
+
+  for (guint i = 0; i < parties->len; i++)
+    {
+      PartyRef *ref = &g_array_index (parties, PartyRef, i);
+      MgCallLeg *leg = mg_call_get_leg (ref->call, ref->index);
+      JsonObject *item = party (leg->number, leg->display_name);
+
+      json_object_set_string_member (item, "call_id", mg_call_get_id (ref->call));
+      json_object_set_boolean_member (item, "sip", leg->dialog != NULL);
+      json_array_add_object_element (array, item);
+    }
+  return array;
+}
+
+/* Every party that stays hears of a change (`conferenced`, `left`). */
+static void
+tell_parties (MgConference *conference, const char *type, JsonObject *detail)
+{
+  g_autoptr (GArray) parties = conference_parties (conference);
+
+  for (guint i = 0; i < parties->len; i++)
+    {
+      PartyRef *ref = &g_array_index (parties, PartyRef, i);
+      MgCallLeg *leg = mg_call_get_leg (ref->call, ref->index);
+      g_autoptr (JsonObject) event = json_object_ref (detail);
+
+      if (leg->phone == NULL)
+        continue;
+      json_object_set_array_member (event, "parties", describe_parties (conference));
+      send_event (leg->phone, type, ref->call, event);
+    }
+}
+
+static void
+set_conference (MgCall *call, MgConference *conference)
+{
+  g_object_set_data_full (G_OBJECT (call), CONFERENCE_KEY,
+                          conference ? g_object_ref (conference) : NULL, g_object_unref);
+}
+
+/* Leg @index leaves its conference: the others stop hearing it and are
+ * told; with one party left, the conference is over. */
+static void
+leave_conference (MgCallManager *self, MgCall *call, int index)
+{
+  g_autoptr (MgConference) conference = g_object_ref (conference_of (call));
+  g_autoptr (MgCall) keep = g_object_ref (call);
+  MgCall *host = mg_conference_get_host (conference);
+  MgCallLeg *leg = mg_call_get_leg (call, index);
+  g_autoptr (JsonObject) detail = json_object_new ();
+  JsonObject *who = party (leg->number, leg->display_name);
+
+  json_object_set_boolean_member (who, "sip", leg->dialog != NULL);
+  json_object_set_object_member (detail, "party", who);
+  json_object_set_string_member (detail, "party_call_id", mg_call_get_id (call));
+  mg_conference_remove (conference, call, index);
+  if (leg->phone != NULL)
+    send_ended (leg->phone, call, "hangup", 0, NULL);
+  if (leg->dialog != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (leg->dialog, call);
+      mg_sip_dialog_hangup (leg->dialog);
+    }
+  if (call == host)
+    mg_call_detach_leg (call, index);
+  else
+    {
+      /* the party's own call holds nothing else */
+      set_conference (call, NULL);
+      g_clear_object (&leg->phone);
+      end_call (self, call, -1, "hangup", 0, NULL);
+    }
+  g_info ("conference in call %s: a party of call %s left", mg_call_get_id (host),
+          mg_call_get_id (call));
+  if (mg_conference_count (conference) < 2)
+    end_conference (self, conference, "remote_hangup");
+  else
+    tell_parties (conference, "left", detail);
+}
+
+/* The conference ends for everyone left in it. */
+static void
+end_conference (MgCallManager *self, MgConference *conference, const char *cause)
+{
+  g_autoptr (GArray) parties = conference_parties (conference);
+  g_autoptr (MgConference) keep = g_object_ref (conference);
+  g_autoptr (MgCall) host = g_object_ref (mg_conference_get_host (conference));
+
+  for (guint i = 0; i < parties->len; i++)
+    {
+      PartyRef *ref = &g_array_index (parties, PartyRef, i);
+
+      mg_conference_remove (conference, ref->call, ref->index);
+      set_conference (ref->call, NULL);
+    }
+  set_conference (host, NULL);
+  for (guint i = 0; i < parties->len; i++)
+    end_call (self, g_array_index (parties, PartyRef, i).call, -1, cause, 0, NULL);
+  end_call (self, host, -1, cause, 0, NULL);
+}
+
+/* Conference: @device holds @held_id and is active in @active_id; the far
+ * party of the active call joins the held call, which becomes a
+ * three-party conference mixed in its pipeline. The device's page keeps
+ * the held call (now the conference) and sees the other end (cause
+ * conferenced). */
+gboolean
+mg_call_manager_conference (MgCallManager *self, const char *held_id, const char *active_id,
+                            const char *device, GError **error)
+{
+  int held_index, active_index;
+  MgCall *held = call_in_state (self, held_id, device, TRUE, MG_CALL_ERROR_HELD_STATE,
+                                &held_index, error);
+  MgCall *active = held ? call_in_state (self, active_id, device, FALSE,
+                                         MG_CALL_ERROR_ACTIVE_STATE, &active_index, error)
+                        : NULL;
+  g_autoptr (MgCall) keep_held = NULL;
+  g_autoptr (MgCall) keep_active = NULL;
+  g_autoptr (MgConference) conference = NULL;
+  g_autoptr (JsonObject) detail = NULL;
+  g_autoptr (GError) media_error = NULL;
+  MgCallLeg *a, *x;
+
+  if (active == NULL)
+    return FALSE;
+  a = mg_call_get_leg (held, 1 - held_index);
+  x = mg_call_get_leg (active, 1 - active_index);
+  if (active == held || is_joined (held) || is_joined (active) || !has_party (a) || !has_party (x))
+    {
+      g_set_error (error, MG_CALL_ERROR, MG_CALL_ERROR_ACTIVE_STATE,
+                   _("these calls cannot be conferenced"));
+      return FALSE;
+    }
+  keep_held = g_object_ref (held);
+  keep_active = g_object_ref (active);
+  detail = transfer_detail (device, held, a, active, x);
+
+  /* the held party hears again: toward a SIP phone, a re-INVITE */
+  if (a->dialog != NULL)
+    {
+      g_autofree char *sdp = build_sip_sdp (self, held, a, MG_SDP_DIRECTION_SENDRECV, NULL);
+
+      if (sdp != NULL)
+        mg_sip_dialog_reinvite (a->dialog, sdp);
+    }
+  mg_call_set_hold (held, FALSE);
+  g_object_set_data (G_OBJECT (held), HOLDER_KEY, NULL);
+  send_ended (mg_call_get_leg (active, active_index)->phone, active, "conferenced", 0, NULL);
+  mg_call_detach_leg (active, active_index);
+  mg_call_unbridge (held);
+
+  conference = mg_conference_new (held);
+  set_conference (held, conference);
+  set_conference (active, conference);
+  g_object_set_data_full (G_OBJECT (active), LINKAGE_KEY,
+                          g_strdup (mg_call_manager_get_linkage (held)), g_free);
+  if (!mg_conference_add (conference, held, held_index, &media_error)
+      || !mg_conference_add (conference, held, 1 - held_index, &media_error)
+      || !mg_conference_add (conference, active, 1 - active_index, &media_error))
+    {
+      g_warning ("conference of %s and %s: %s", held_id, active_id, media_error->message);
+      end_conference (self, conference, "media_failed");
+      return TRUE;
+    }
+  tell_parties (conference, "conferenced", detail);
+  g_info ("%s conferenced calls %s and %s", device, held_id, active_id);
   return TRUE;
 }
 

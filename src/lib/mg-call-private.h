@@ -73,8 +73,26 @@ GstPad     *mg_call_get_leg_sink   (MgCall *self,
 void        mg_call_set_path       (MgCall *self,
                                     guint   index,
                                     GstBin *path);
+void        mg_call_unbridge       (MgCall *self);
 void        mg_call_detach_leg     (MgCall *self,
                                     guint   index);
+void        mg_call_remove_element (MgCall     *self,
+                                    GstElement *element);
+void        mg_call_unlink_quietly (GstPad *pad);
+gboolean    mg_call_link_leg_src   (MgCall  *self,
+                                    guint    index,
+                                    GstPad  *sink,
+                                    GError **error);
+void        mg_call_unlink_leg_src (MgCall *self,
+                                    guint   index);
+gboolean    mg_call_link_pads      (GstPad  *src,
+                                    GstPad  *sink,
+                                    GError **error);
+gboolean    mg_call_add_proxy_pair (MgCall      *from,
+                                    MgCall      *to,
+                                    GstElement **proxysink,
+                                    GstElement **proxysrc,
+                                    GError     **error);
 gboolean    mg_call_join_media     (MgCall  *self,
                                     guint    index,
                                     MgCall  *peer,

@@ -620,6 +620,40 @@ mg_call_get_leg_sink (MgCall *self, guint index)
   return self->sip_send[index] ? ghost (self->sip_send[index], "sink") : NULL;
 }
 
+/**
+ * mg_call_link_leg_src: (skip)
+ * @self: a call
+ * @index: a leg
+ * @sink: where its media goes from now on
+ * @error: return location for a #GError
+ *
+ * Links what leg @index sends to @sink: at once, or, for a phone whose
+ * first packet has not come yet, when webrtcbin adds its pad.
+ *
+ * Returns: %TRUE if linked or waiting for the pad
+ */
+gboolean
+mg_call_link_leg_src (MgCall *self, guint index, GstPad *sink, GError **error)
+{
+  GstPad *src = mg_call_get_leg_src (self, index);
+
+  if (self->legs[index].webrtc != NULL)
+    {
+      self->audio_sink[index] = sink;
+      if (src == NULL)
+        return TRUE;
+    }
+  return mg_call_link_pads (src, sink, error);
+}
+
+/* Leg @index's media stops going where it went (between two buffers). */
+void
+mg_call_unlink_leg_src (MgCall *self, guint index)
+{
+  self->audio_sink[index] = NULL;
+  mg_call_unlink_quietly (mg_call_get_leg_src (self, index));
+}
+
 void
 mg_call_set_path (MgCall *self, guint index, GstBin *path)
 {
@@ -661,8 +695,8 @@ unlink_when_idle (GstPad *pad, GstPadProbeInfo *info, gpointer data)
  * the one in flight: the shape downstream can then go without its source
  * getting FLUSHING back, which would stop it for good. Later pushes are
  * dropped by the pad's probes (gate_phone_audio, drop_unlinked). */
-static void
-unlink_quietly (GstPad *pad)
+void
+mg_call_unlink_quietly (GstPad *pad)
 {
   Quiet *quiet;
   gint64 until = g_get_monotonic_time () + 200 * G_TIME_SPAN_MILLISECOND;
@@ -687,34 +721,28 @@ remove_bin (MgCall *self, GstBin **bin)
 {
   if (*bin == NULL)
     return;
-  gst_element_set_locked_state (GST_ELEMENT (*bin), TRUE);
-  gst_bin_remove (GST_BIN (self->pipeline), GST_ELEMENT (*bin));
-  gst_element_set_state (GST_ELEMENT (*bin), GST_STATE_NULL);
+  mg_call_remove_element (self, GST_ELEMENT (*bin));
   *bin = NULL;
 }
 
 /**
- * mg_call_detach_leg: (skip)
+ * mg_call_unbridge: (skip)
  * @self: a call
- * @index: the leg that leaves
  *
- * Leg @index leaves the call's media (its phone handed the other party on
- * in a transfer): the shapes between the legs go, then the leg's own
- * elements. The other leg stays as it is, unlinked, until
- * mg_call_join_media() gives it a new partner; what it sends meanwhile is
- * dropped where it leaves it.
+ * Takes the shapes between the legs away (a transfer or a conference
+ * wires the legs anew): each leg's source is unlinked between two
+ * buffers and drops what it sends until linked again.
  */
 void
-mg_call_detach_leg (MgCall *self, guint index)
+mg_call_unbridge (MgCall *self)
 {
-  guint other = 1 - index;
-  MgCallLeg *leg = &self->legs[index];
-  GstElement *webrtcbin = leg->webrtc ? mg_webrtc_leg_get_webrtcbin (leg->webrtc) : NULL;
+  g_return_if_fail (self->pipeline != NULL);
 
-  g_return_if_fail (index < 2 && self->pipeline != NULL);
-
-  unlink_quietly (mg_call_get_leg_src (self, other));
-  unlink_quietly (self->legs[other].dtmf_src);
+  for (guint i = 0; i < 2; i++)
+    {
+      mg_call_unlink_leg_src (self, i);
+      mg_call_unlink_quietly (self->legs[i].dtmf_src);
+    }
   g_clear_pointer (&self->dtmf_injector, mg_dtmf_injector_unref);
   for (guint i = 0; i < 2; i++)
     {
@@ -723,6 +751,30 @@ mg_call_detach_leg (MgCall *self, guint index)
       self->audio_sink[i] = self->dtmf_sink[i] = NULL;
       self->detect_dtmf[i] = FALSE;
     }
+  self->bridged = FALSE;
+}
+
+/**
+ * mg_call_detach_leg: (skip)
+ * @self: a call
+ * @index: the leg that leaves
+ *
+ * Leg @index leaves the call's media (its phone handed the other party on
+ * in a transfer, or left a conference): the shapes it was linked to go
+ * (mg_call_unbridge(), or the conference's own), then the leg's elements.
+ */
+void
+mg_call_detach_leg (MgCall *self, guint index)
+{
+  MgCallLeg *leg = &self->legs[index];
+  GstElement *webrtcbin = leg->webrtc ? mg_webrtc_leg_get_webrtcbin (leg->webrtc) : NULL;
+
+  g_return_if_fail (index < 2 && self->pipeline != NULL);
+
+  if (self->bridged)
+    mg_call_unbridge (self);
+  mg_call_unlink_leg_src (self, index);
+  mg_call_unlink_quietly (leg->dtmf_src);
   if (leg->webrtc != NULL)
     {
       g_autoptr (GstElement) keep = gst_object_ref (webrtcbin);
@@ -737,8 +789,19 @@ mg_call_detach_leg (MgCall *self, guint index)
   remove_bin (self, &self->sip_send[index]);
   self->hold_probes[index] = 0;
   leg_clear (leg);
-  self->bridged = FALSE;
   g_info ("call %s: leg %u left the media", self->id, index);
+}
+
+/* Takes @element out of the running pipeline (what fed it unlinked
+ * first, with mg_call_unlink_quietly()). */
+void
+mg_call_remove_element (MgCall *self, GstElement *element)
+{
+  g_autoptr (GstElement) keep = gst_object_ref (element); /* the bin held the last one */
+
+  gst_element_set_locked_state (element, TRUE);
+  gst_bin_remove (GST_BIN (self->pipeline), element);
+  gst_element_set_state (element, GST_STATE_NULL);
 }
 
 gboolean

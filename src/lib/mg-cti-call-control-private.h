@@ -45,5 +45,8 @@ void mg_cti_handle_reconnect_call   (MgCtiSession  *self,
 void mg_cti_handle_transfer_call    (MgCtiSession  *self,
                                      guint          invoke_id,
                                      MgCstaMessage *msg);
+void mg_cti_handle_conference_call  (MgCtiSession  *self,
+                                     guint          invoke_id,
+                                     MgCstaMessage *msg);
 
 G_END_DECLS

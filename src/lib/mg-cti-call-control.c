@@ -1,6 +1,7 @@
 /* mg-cti-call-control.c: call-control services: AnswerCall, ClearConnection,
  * ClearCall, HoldCall, RetrieveCall, GenerateDigits, MakeCall, ConsultationCall,
- * AlternateCall, ReconnectCall, TransferCall, SingleStepTransferCall, DeflectCall
+ * AlternateCall, ReconnectCall, TransferCall, ConferenceCall, SingleStepTransferCall,
+ * DeflectCall
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -467,5 +468,27 @@ mg_cti_handle_transfer_call (MgCtiSession *self, guint invoke_id, MgCstaMessage 
     mg_csta_leaf (out, "deviceID", to);
   mg_csta_close (out, "transferredCall");
   mg_csta_close (out, "TransferCallResponse");
+  mg_cti_session_send (self, invoke_id, out->str);
+}
+
+/* The far party of the device's active call joins its held call, which
+ * becomes a three-party conference (ConferencedEvent, cause conference);
+ * the response names the conference: the held call at the device. */
+void
+mg_cti_handle_conference_call (MgCtiSession *self, guint invoke_id, MgCstaMessage *msg)
+{
+  xmlNode *held = mg_csta_find (msg->root, "heldCall");
+  g_autofree char *held_id = held ? mg_csta_dup_text (held, "callID") : NULL;
+  g_autofree char *device = held ? mg_csta_dup_text (held, "deviceID") : NULL;
+  g_autoptr (GString) out = g_string_new (NULL);
+
+  if (!act_on_pair (self, invoke_id, msg, NULL, mg_call_manager_conference))
+    return;
+  mg_csta_open (out, "ConferenceCallResponse", mg_cti_session_get_namespace (self));
+  mg_csta_open (out, "conferenceCall", NULL);
+  mg_csta_leaf (out, "callID", held_id);
+  mg_csta_leaf (out, "deviceID", device);
+  mg_csta_close (out, "conferenceCall");
+  mg_csta_close (out, "ConferenceCallResponse");
   mg_cti_session_send (self, invoke_id, out->str);
 }

@@ -353,6 +353,63 @@ dialing_cause (JsonObject *detail)
   return "newCall";
 }
 
+/* A conference party's number as the application may see it. */
+static char *
+member_as_seen (JsonObject *member, MgCtiPolicy *policy)
+{
+  const char *number = json_object_get_string_member_with_default (member, "number", NULL);
+
+  if (json_object_get_boolean_member_with_default (member, "sip", FALSE) && policy != NULL
+      && mg_cti_policy_masks (policy))
+    return mg_cti_policy_mask (policy, number);
+  return g_strdup (number);
+}
+
+/* ConferenceCall: the device's held call became a conference with the far
+ * party of its active call. Every party's connection is listed (in the
+ * call each one is in); all are connected. */
+static void
+conferenced (GPtrArray *events, const Parties *p, JsonObject *detail, MgCtiPolicy *policy)
+{
+  GString *out = add_event (events, "ConferencedEvent");
+  const char *by = string_member (detail, "transferring");
+  JsonArray *members = json_object_get_array_member (detail, "parties");
+  g_autofree char *added = party_as_seen (detail, "to", policy);
+
+  connection (out, "primaryOldCall", string_member (detail, "primary"), by);
+  connection (out, "secondaryOldCall", string_member (detail, "secondary"), by);
+  device (out, "conferencingDevice", by);
+  device (out, "addedParty", added ? added : RESTRICTED);
+  mg_csta_open (out, "conferenceConnections", NULL);
+  for (guint i = 0; members != NULL && i < json_array_get_length (members); i++)
+    {
+      JsonObject *member = json_array_get_object_element (members, i);
+      const char *call_id = json_object_get_string_member_with_default (member, "call_id", "");
+      g_autofree char *number = member_as_seen (member, policy);
+
+      connection_item (out, call_id, call_id, number);
+    }
+  mg_csta_close (out, "conferenceConnections");
+  connection_state_cause (out, "connected", "conference", p->linkage);
+}
+
+/* A party left the conference the device is in; the device stays. */
+static void
+conference_party_left (GPtrArray *events, const Parties *p, JsonObject *detail, MgCtiPolicy *policy)
+{
+  GString *out = add_event (events, "ConnectionClearedEvent");
+  JsonObject *member = json_object_get_object_member (detail, "party");
+  g_autofree char *number = NULL;
+
+  if (member == NULL)
+    return;
+  number = member_as_seen (member, policy);
+  connection (out, "droppedConnection", string_member (detail, "party_call_id"),
+              number ? number : RESTRICTED);
+  device (out, "releasingDevice", number ? number : RESTRICTED);
+  connection_state_cause (out, "connected", "normalClearing", p->linkage);
+}
+
 /**
  * mg_cti_events_for: (skip)
  * @call: the call
@@ -405,8 +462,13 @@ mg_cti_events_for (MgCall *call, guint leg, guint caller, const char *type, Json
     transferred_attended (events, &p, detail, policy);
   else if (g_str_equal (type, "transferred"))
     transferred (events, &p, string_member (detail, "to"));
+  else if (g_str_equal (type, "conferenced"))
+    conferenced (events, &p, detail, policy);
+  else if (g_str_equal (type, "left"))
+    conference_party_left (events, &p, detail, policy);
   else if (g_str_equal (type, "ended")
            && g_strcmp0 (string_member (detail, "cause"), "transferred") != 0
+           && g_strcmp0 (string_member (detail, "cause"), "conferenced") != 0
            && g_strcmp0 (string_member (detail, "cause"), "deflected") != 0)
     ended (events, &p, string_member (detail, "cause"), was_up);
   return events;

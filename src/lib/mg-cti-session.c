@@ -402,6 +402,7 @@ static const struct
   { "AlternateCall", mg_cti_handle_alternate_call },
   { "ReconnectCall", mg_cti_handle_reconnect_call },
   { "TransferCall", mg_cti_handle_transfer_call },
+  { "ConferenceCall", mg_cti_handle_conference_call },
   { "SingleStepTransferCall", mg_cti_handle_single_step_transfer },
   { "DeflectCall", mg_cti_handle_deflect_call },
   { "SetAgentState", mg_cti_handle_set_agent_state },

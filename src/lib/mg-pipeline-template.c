@@ -95,12 +95,33 @@ static const Contract contracts[] = {
     { "sip_jitterbuffer", "g711_pay" },
     { "sink=sip_jitterbuffer.sink", "src=g711_pay.src" } },
   { "dtmf-detect", { "dtmf_depay" }, { "sink=dtmf_depay.sink" } },
+  /* conference: each participant's voice decoded once for the others'
+   * mixes, and its own mix of the others */
+  { "opus-to-raw",
+    { "opus_depay", "raw_tee" },
+    { "sink=opus_depay.sink", "src_a=raw_tee.src_%u", "src_b=raw_tee.src_%u" } },
+  { "pcmu-to-raw",
+    { "sip_jitterbuffer", "raw_tee" },
+    { "sink=sip_jitterbuffer.sink", "src_a=raw_tee.src_%u", "src_b=raw_tee.src_%u" } },
+  { "pcma-to-raw",
+    { "sip_jitterbuffer", "raw_tee" },
+    { "sink=sip_jitterbuffer.sink", "src_a=raw_tee.src_%u", "src_b=raw_tee.src_%u" } },
+  { "mix-to-opus",
+    { "mix", "opus_enc", "opus_pay" },
+    { "sink_a=mix.sink_%u", "sink_b=mix.sink_%u", "src=opus_pay.src" } },
+  { "mix-to-pcmu",
+    { "mix", "g711_pay" },
+    { "sink_a=mix.sink_%u", "sink_b=mix.sink_%u", "src=g711_pay.src" } },
+  { "mix-to-pcma",
+    { "mix", "g711_pay" },
+    { "sink_a=mix.sink_%u", "sink_b=mix.sink_%u", "src=g711_pay.src" } },
 };
 
 static const char *const shape_names[] = {
   "sip-rtp-recv", "sip-rtp-send", "sip-srtp-recv", "sip-srtp-send", "passthrough-to-sip",
   "passthrough-to-webrtc", "dtmf-to-sip", "opus-to-pcmu", "opus-to-pcma", "pcmu-to-opus",
-  "pcma-to-opus", "pcmu-to-pcma", "pcma-to-pcmu", "dtmf-detect",
+  "pcma-to-opus", "pcmu-to-pcma", "pcma-to-pcmu", "dtmf-detect", "opus-to-raw", "pcmu-to-raw",
+  "pcma-to-raw", "mix-to-opus", "mix-to-pcmu", "mix-to-pcma",
   NULL
 };
 

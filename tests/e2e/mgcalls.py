@@ -79,6 +79,23 @@ def assert_tone(wav, freq, window, win=1.0, silence_dbfs=wavwin.SILENCE_DBFS):
     return wins
 
 
+def assert_mix(wav, present, absent, window):
+    """Asserts that wav between window = (t0, t1) seconds holds every tone
+    of present (each at least 15% of the power) and none of absent (each
+    under 2%): what a conference participant hears is the others' mix,
+    without their own voice."""
+    sr, x = wavwin.read_wav(wav)
+    piece = x[int(window[0] * sr):int(window[1] * sr)]
+    total = sum(v * v for v in piece) / max(1, len(piece))
+    shares = {f: (wavwin.goertzel_power(piece, sr, f) / total if total > 1e-9 else 0.0)
+              for f in (*present, *absent)}
+    bad = {f: round(v, 3) for f, v in shares.items()
+           if (f in present and v < 0.15) or (f in absent and v >= 0.02)}
+    if not piece or bad:
+        raise AssertionError(f"{os.path.basename(wav)} {window}: tone shares {shares}, "
+                             f"want {present} present and {absent} absent")
+
+
 class RtpRecorder:
     """What a SIP phone received, on the wall clock: tcpdump on lo for the
     phone's RTP ports while the block runs, then rtpcap2wav. t0 is when the
@@ -251,6 +268,14 @@ class PhonePage:
         and louder than min_level dB."""
         samples = self.listen(call_id, seconds)
         good = [s for s in samples if abs(s["frequency"] - freq) <= tol_hz and s["level"] > min_level]
+        return bool(samples) and len(good) >= share * len(samples)
+
+    def hears_all(self, call_id, freqs, seconds=2.0, min_level=-50.0, share=0.8):
+        """Whether the page hears every one of freqs at once (a mix): in at
+        least share of the samples each is louder than min_level dB."""
+        samples = [s for s in self.mgt("listenLevels", call_id, list(freqs), int(seconds * 1000),
+                                       timeout=seconds + 10) if s]
+        good = [s for s in samples if all(level > min_level for level in s)]
         return bool(samples) and len(good) >= share * len(samples)
 
     def silent(self, call_id, seconds=1.5, max_level=-60.0, share=0.8):

@@ -10,7 +10,7 @@ import time
 import unittest
 
 from mgcalls import (CLIENT_ID, CLIENT_SECRET, FAR_HZ, MIC_HZ, PhonePage, RtpRecorder, SipPlatform,
-                     assert_tone, browser, dtmf_digits, require_netns, wait_for)
+                     assert_mix, assert_tone, browser, dtmf_digits, require_netns, wait_for)
 from cstaclient import ED6, EVENT_ID, CstaClient, find, text  # noqa: E402 (tests/api, on the path via mgcalls)
 
 FAR_USERS = {"2000": "p2000", "2001": "p2001"}
@@ -539,6 +539,100 @@ class CtiWithPhones(unittest.TestCase):
         third.ok("hangup", consult_id)
         self.assertEqual(caller.wait_event("ended", 5, call_id=call_id)["detail"]["cause"],
                          "remote_hangup")
+
+    def test_conference_of_three_then_the_agent_leaves(self):
+        """Consultation then ConferenceCall: bob (SIP), the agent and a
+        colleague hear each other (each page a mix of the other two, bob
+        the pages and not himself). The agent leaves; bob and the colleague
+        talk on, the colleague now hearing bob alone; bob's hangup ends it."""
+        second = self.second_agent()
+        reply = self.request("MonitorStart", "<monitorObject><deviceObject>1001</deviceObject>"
+                             "</monitorObject>")
+        other_monitor = text(reply.root, "monitorCrossRefID")
+        call_id = self.answered_call_from_bob()
+        consult_id = self.consult(call_id, second)
+        with RtpRecorder(self.bob.rtp_ports, self.sip.tmp, name="bob-conference") as rec:
+            reply = self.request("ConferenceCall", connection("heldCall", call_id, "1000")
+                                 + connection("activeCall", consult_id, "1000"))
+            self.assertEqual(reply.name, "ConferenceCallResponse", reply)
+            joined = rec.since()
+            self.assertEqual((text(reply.root, "conferenceCall/callID"),
+                              text(reply.root, "conferenceCall/deviceID")), (call_id, "1000"))
+            conf = self.expect("ConferencedEvent")["ConferencedEvent"]
+            self.assertEqual(text(conf.root, "primaryOldCall/callID"), call_id)
+            self.assertEqual(text(conf.root, "secondaryOldCall/callID"), consult_id)
+            self.assertEqual(text(conf.root, "conferencingDevice/deviceIdentifier"), "1000")
+            self.assertEqual(text(conf.root, "addedParty/deviceIdentifier"), "1001")
+            items = find(conf.root, "conferenceConnections")
+            self.assertEqual(sorted(text(i, "endpoint/deviceID") for i in items),
+                             ["1000", "1001", "2000"])
+            self.assertEqual((text(conf.root, "localConnectionInfo"), text(conf.root, "cause")),
+                             ("connected", "conference"))
+            there = self.cti.wait(lambda m: m.name == "ConferencedEvent"
+                                  and text(m.root, "monitorCrossRefID") == other_monitor, 5)
+            self.assertEqual(text(there.root, "addedParty/deviceIdentifier"), "1001")
+            self.assertEqual(self.page.wait_event("ended", 5, call_id=consult_id)["detail"]["cause"],
+                             "conferenced")
+            self.page.wait_event("conferenced", 5, call_id=call_id)
+            second.wait_event("conferenced", 5, call_id=consult_id)
+            self.assertTrue(self.page.hears_all(call_id, (FAR_HZ, MIC_HZ)),
+                            "the agent does not hear both bob and the colleague")
+            self.assertTrue(second.hears_all(consult_id, (FAR_HZ, MIC_HZ)),
+                            "the colleague does not hear both bob and the agent")
+            time.sleep(1)
+            end = rec.since()
+        # bob hears the two pages (one tone) and not himself
+        assert_mix(rec.wav(), (MIC_HZ,), (FAR_HZ,), (joined + 1.5, end))
+
+        reply = self.request("ClearConnection", connection("connectionToBeCleared", call_id, "1000"))
+        self.assertEqual(reply.name, "ClearConnectionResponse", reply)
+        self.assertEqual(text(self.expect("ConnectionClearedEvent")["ConnectionClearedEvent"].root,
+                              "droppedConnection/deviceID"), "1000")
+        left = self.cti.wait(lambda m: m.name == "ConnectionClearedEvent"
+                             and text(m.root, "monitorCrossRefID") == other_monitor, 5)
+        self.assertEqual((text(left.root, "droppedConnection/deviceID"),
+                          text(left.root, "localConnectionInfo")), ("1000", "connected"))
+        self.page.wait_event("ended", 5, call_id=call_id)
+        second.wait_event("left", 5, call_id=consult_id)
+        self.assertTrue(second.hears(consult_id, FAR_HZ),
+                        "the colleague does not hear bob alone (or hears itself)")
+        self.bob.command("hangup")
+        self.assertEqual(second.wait_event("ended", 5, call_id=consult_id)["detail"]["cause"],
+                         "remote_hangup")
+        self.assertTrue(wait_for(lambda: self.sip.calls() == [], 5), self.sip.calls())
+
+    def test_conference_with_two_sip_phones_one_hangs_up(self):
+        """bob and carol (SIP, two G.711 laws) in a conference with the
+        agent: the page hears both; carol hangs up and the agent and bob
+        talk on; the agent's hangup then ends bob's call."""
+        call_id = self.answered_call_from_bob()
+        reply = self.request("ConsultationCall", connection("existingCall", call_id, "1000")
+                             + "<consultedDevice>2001</consultedDevice>")
+        consult_id = text(reply.root, "initiatedCall/callID")
+        self.expect("HeldEvent", "ServiceInitiatedEvent", "OriginatedEvent", "DeliveredEvent",
+                    "EstablishedEvent", optional=("DeliveredEvent",))
+        self.assertTrue(self.carol.wait_event("CALL_ESTABLISHED", 10), self.carol.event_types())
+        reply = self.request("ConferenceCall", connection("heldCall", call_id, "1000")
+                             + connection("activeCall", consult_id, "1000"))
+        self.assertEqual(reply.name, "ConferenceCallResponse", reply)
+        conf = self.expect("ConferencedEvent")["ConferencedEvent"]
+        self.assertEqual(text(conf.root, "addedParty/deviceIdentifier"), "2001")
+        self.page.wait_event("conferenced", 5, call_id=call_id)
+        self.assertTrue(self.page.hears_all(call_id, (FAR_HZ, CAROL_HZ)),
+                        "the agent does not hear both far phones")
+        with RtpRecorder(self.carol.rtp_ports, self.sip.tmp, name="carol-conference") as rec:
+            time.sleep(2.5)
+        assert_mix(rec.wav(), (FAR_HZ, MIC_HZ), (CAROL_HZ,), (0.5, 2.5))
+        self.carol.command("hangup")
+        left = self.expect("ConnectionClearedEvent")["ConnectionClearedEvent"]
+        self.assertEqual((text(left.root, "droppedConnection/deviceID"),
+                          text(left.root, "localConnectionInfo")), ("2001", "connected"))
+        self.assertEqual(self.page.wait_event("left", 5, call_id=call_id)["detail"]["party"]
+                         ["number"], "2001")
+        self.assertTrue(self.page.hears(call_id, FAR_HZ), "the agent does not hear bob alone")
+        self.request("ClearConnection", connection("connectionToBeCleared", call_id, "1000"))
+        self.assertTrue(self.bob.wait_event("CALL_CLOSED", 5), self.bob.event_types())
+        self.assertTrue(wait_for(lambda: self.sip.calls() == [], 5), self.sip.calls())
 
     def test_deflect_rings_another_agent(self):
         """DeflectCall: the call from bob ringing 1000 rings 1001 instead;

@@ -58,7 +58,7 @@ async function guarded (promise) {
   }
 }
 
-const CALL_EVENTS = ['statechange', 'ringing', 'progress', 'accepted', 'held', 'resumed', 'dtmf', 'transferred',
+const CALL_EVENTS = ['statechange', 'ringing', 'progress', 'accepted', 'held', 'resumed', 'dtmf', 'transferred', 'conferenced', 'left',
   'muted', 'unmuted', 'remotestream', 'connectionstatechange', 'error', 'ended'];
 
 function track (name, call) {
@@ -183,6 +183,32 @@ window.mgt = {
     for (let i = Math.ceil(100 / hzPerBin); i < 4000 / hzPerBin; i++)
       if (best < 0 || bins[i] > bins[best]) best = i;
     return { frequency: best * hzPerBin, level: bins[best] };
+  },
+
+  // The level (dB) at each of freqs (the loudest bin within 20 Hz), or null
+  // before the remote stream arrived: a mix of tones shows each of them.
+  levels (callId, freqs) {
+    const analyser = calls.get(callId)?.analyser;
+    if (!analyser) return null;
+    const bins = new Float32Array(analyser.frequencyBinCount);
+    analyser.getFloatFrequencyData(bins);
+    const hzPerBin = analyser.context.sampleRate / analyser.fftSize;
+    return freqs.map((f) => {
+      let level = -Infinity;
+      for (let i = Math.floor((f - 20) / hzPerBin); i <= Math.ceil((f + 20) / hzPerBin); i++)
+        level = Math.max(level, bins[i]);
+      return level;
+    });
+  },
+
+  // levels() every 100 ms for ms milliseconds.
+  async listenLevels (callId, freqs, ms = 1000) {
+    const out = [];
+    for (let waited = 0; waited < ms; waited += 100) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      out.push(this.levels(callId, freqs));
+    }
+    return out;
   },
 
   // hear() every 100 ms for ms milliseconds.
