@@ -8,31 +8,10 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "mg-call-manager-private.h"
-#include "mg-call-private.h"
-#include "mg-conference-private.h"
+#include "mg-call-manager-internal.h"
 #include "mg-crypto-private.h"
-#include "mg-extension.h"
 #include "mg-settings.h"
 #include "mg-turn-private.h"
-
-typedef enum {
-  ROUTE_LOCAL,    /* phone -> phone, inside the server */
-  ROUTE_SIP_OUT,  /* phone -> SIP platform */
-  ROUTE_SIP_IN,   /* SIP platform -> phone */
-} Route;
-
-struct _MgCallManager
-{
-  GObject parent_instance;
-
-  MgConfig *config;
-  MgStore *store;
-  MgPhoneHub *hub;
-  MgSipAgent *agent;
-  GHashTable *calls; /* id -> MgCall */
-  GHashTable *make_calls; /* call ID reserved by an application -> MakeCall */
-};
 
 enum {
   SIGNAL_PARTY_EVENT,
@@ -43,38 +22,9 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (MgCallManager, mg_call_manager, G_TYPE_OBJECT)
 
-static void end_call (MgCallManager *self, MgCall *call, int ender, const char *cause,
-                      guint sip_status, const char *reason);
 
-/* per-call bookkeeping kept on the MgCall */
-#define ROUTE_KEY "mg-route"
-#define INVITED_KEY "mg-invited"
-/* set once the call was answered and waits for its phones to connect */
-#define ANSWERED_KEY "mg-answered"
-/* the leg that put the call on hold, plus one (0: not held) */
-#define HOLDER_KEY "mg-holder"
-/* a consultation call: the ID of the call its device held for it */
-#define CONSULTATION_KEY "mg-consultation-of"
-/* a call whose remaining leg a transfer joined with another call's: that
- * call (they end together) */
-#define JOINED_KEY "mg-joined"
-/* the call ID a transfer keeps for both calls it joined */
-#define LINKAGE_KEY "mg-linkage"
-/* the conference a call's legs are in (the host call's, or a consultation
- * whose far party was added) */
-#define CONFERENCE_KEY "mg-conference"
-
-static void leave_conference (MgCallManager *self, MgCall *call, int index);
-static void end_conference (MgCallManager *self, MgConference *conference, const char *cause);
-
-static MgConference *
-conference_of (MgCall *call)
-{
-  return g_object_get_data (G_OBJECT (call), CONFERENCE_KEY);
-}
-
-static Route
-route_of (MgCall *call)
+Route
+mg_call_manager_route_of (MgCall *call)
 {
   return GPOINTER_TO_INT (g_object_get_data (G_OBJECT (call), ROUTE_KEY));
 }
@@ -82,8 +32,8 @@ route_of (MgCall *call)
 /* The leg facing leg @index of @call: the other leg of the call, or, in a
  * call a transfer joined with another, that call's remaining leg.
  * @far_call: the call that leg is in. */
-static MgCallLeg *
-far_party (MgCall *call, int index, MgCall **far_call)
+MgCallLeg *
+mg_call_manager_far_party (MgCall *call, int index, MgCall **far_call)
 {
   MgCallLeg *other = mg_call_get_leg (call, 1 - index);
   MgCall *joined = g_object_get_data (G_OBJECT (call), JOINED_KEY);
@@ -114,7 +64,7 @@ far_party (MgCall *call, int index, MgCall **far_call)
 MgCallLeg *
 mg_call_manager_far_leg (MgCall *call, guint index, MgCall **far_call)
 {
-  return far_party (call, (int) index, far_call);
+  return mg_call_manager_far_party (call, (int) index, far_call);
 }
 
 /**
@@ -131,21 +81,8 @@ mg_call_manager_get_linkage (MgCall *call)
   return linkage ? linkage : mg_call_get_id (call);
 }
 
-/* A call an application asked a phone to place (CTI MakeCall): its ID is
- * given out at once; the phone places it with that ID, at once or once the
- * agent confirmed it, within MAKE_CALL_TIMEOUT_S. */
-#define MAKE_CALL_TIMEOUT_S 60
-
-typedef struct
-{
-  char *extension;
-  char *to;
-  char *consultation_of; /* ConsultationCall: the call held for it */
-  guint timeout_id;
-} MakeCall;
-
-static void
-make_call_free (gpointer data)
+void
+mg_call_manager_make_call_free (gpointer data)
 {
   MakeCall *make_call = data;
 
@@ -203,13 +140,13 @@ static void
 mg_call_manager_init (MgCallManager *self)
 {
   self->calls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
-  self->make_calls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, make_call_free);
+  self->make_calls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, mg_call_manager_make_call_free);
 }
 
 /* -- messages to phones ---------------------------------------------------- */
 
-static void
-tell_observers (MgCall *call, int leg, const char *type, JsonObject *event)
+void
+mg_call_manager_tell_observers (MgCall *call, int leg, const char *type, JsonObject *event)
 {
   MgCallManager *self = g_object_get_data (G_OBJECT (call), "mg-manager");
 
@@ -217,8 +154,8 @@ tell_observers (MgCall *call, int leg, const char *type, JsonObject *event)
     g_signal_emit (self, signals[SIGNAL_PARTY_EVENT], 0, call, (guint) leg, type, event);
 }
 
-static void
-send_event (MgPhoneSession *phone, const char *type, MgCall *call, JsonObject *extra)
+void
+mg_call_manager_send_event (MgPhoneSession *phone, const char *type, MgCall *call, JsonObject *extra)
 {
   g_autoptr (JsonObject) event = extra ? json_object_ref (extra) : json_object_new ();
 
@@ -228,11 +165,11 @@ send_event (MgPhoneSession *phone, const char *type, MgCall *call, JsonObject *e
   json_object_set_string_member (event, "call_id", mg_call_get_id (call));
   mg_phone_session_send (phone, event);
   if (!g_str_equal (type, "sdp") && !g_str_equal (type, "ice"))
-    tell_observers (call, mg_call_find_phone_leg (call, phone), type, event);
+    mg_call_manager_tell_observers (call, mg_call_find_phone_leg (call, phone), type, event);
 }
 
-static void
-send_ended (MgPhoneSession *phone, MgCall *call, const char *cause, guint sip_status,
+void
+mg_call_manager_send_ended (MgPhoneSession *phone, MgCall *call, const char *cause, guint sip_status,
             const char *reason)
 {
   g_autoptr (JsonObject) extra = json_object_new ();
@@ -246,7 +183,7 @@ send_ended (MgPhoneSession *phone, MgCall *call, const char *cause, guint sip_st
     json_object_set_string_member (extra, "reason", reason);
   else
     json_object_set_null_member (extra, "reason");
-  send_event (phone, "ended", call, extra);
+  mg_call_manager_send_event (phone, "ended", call, extra);
 }
 
 static const char *
@@ -380,7 +317,7 @@ on_offer_made (GObject *source, GAsyncResult *result, gpointer data)
   if (sdp == NULL)
     {
       g_warning ("call %s: no WebRTC offer: %s", mg_call_get_id (ref->call), error->message);
-      end_call (ref->manager, ref->call, -1, "media_failed", 0, NULL);
+      mg_call_manager_end_call (ref->manager, ref->call, -1, "media_failed", 0, NULL);
       leg_ref_free (ref);
       return;
     }
@@ -388,7 +325,7 @@ on_offer_made (GObject *source, GAsyncResult *result, gpointer data)
   json_object_set_string_member (description, "type", "offer");
   json_object_set_string_member (description, "sdp", sdp);
   json_object_set_object_member (extra, "sdp", description);
-  send_event (leg->phone, "sdp", ref->call, extra);
+  mg_call_manager_send_event (leg->phone, "sdp", ref->call, extra);
   leg_ref_free (ref);
 }
 
@@ -422,14 +359,14 @@ on_local_candidate (MgWebrtcLeg *webrtc, guint mline, const char *mid, const cha
   else
     json_object_set_null_member (c, "sdpMid");
   json_object_set_object_member (extra, "candidate", c);
-  send_event (leg->phone, "ice", call, extra);
+  mg_call_manager_send_event (leg->phone, "ice", call, extra);
 }
 
 static void
 on_call_failed (MgCall *call, const char *reason, MgCallManager *self)
 {
   g_info ("call %s: media failed: %s", mg_call_get_id (call), reason);
-  end_call (self, call, -1, "media_failed", 0, NULL);
+  mg_call_manager_end_call (self, call, -1, "media_failed", 0, NULL);
 }
 
 static gboolean
@@ -458,8 +395,8 @@ start_phone_leg (MgCallManager *self, MgCall *call, guint index, const char *pre
 /* Ends @call: the leg @ender (-1: neither, e.g. media failed) hung up. Every
  * phone hears `ended` (the ender with @cause, the other side remote_hangup
  * once the call was up), every SIP dialog is hung up. */
-static void
-end_call (MgCallManager *self, MgCall *call, int ender, const char *cause, guint sip_status,
+void
+mg_call_manager_end_call (MgCallManager *self, MgCall *call, int ender, const char *cause, guint sip_status,
           const char *reason)
 {
   g_autoptr (MgCall) keep = g_object_ref (call);
@@ -468,13 +405,13 @@ end_call (MgCallManager *self, MgCall *call, int ender, const char *cause, guint
 
   if (mg_call_get_state (call) == MG_CALL_STATE_ENDED)
     return;
-  if (conference_of (call) != NULL)
+  if (mg_call_manager_conference_of (call) != NULL)
     {
       /* a party leaves, the others talk on; anything else ends it all */
       if (ender >= 0)
-        leave_conference (self, call, ender);
+        mg_call_manager_leave_conference (self, call, ender);
       else
-        end_conference (self, conference_of (call), cause);
+        mg_call_manager_end_conference (self, mg_call_manager_conference_of (call), cause);
       return;
     }
   if (joined != NULL)
@@ -483,7 +420,7 @@ end_call (MgCallManager *self, MgCall *call, int ender, const char *cause, guint
        * half's party heard the far end hang up */
       g_object_set_data (G_OBJECT (call), JOINED_KEY, NULL);
       g_object_set_data (G_OBJECT (joined), JOINED_KEY, NULL);
-      end_call (self, joined, -1, ender >= 0 ? "remote_hangup" : cause, sip_status, reason);
+      mg_call_manager_end_call (self, joined, -1, ender >= 0 ? "remote_hangup" : cause, sip_status, reason);
     }
   for (int i = 0; i < 2; i++)
     {
@@ -493,7 +430,7 @@ end_call (MgCallManager *self, MgCall *call, int ender, const char *cause, guint
       if (ender >= 0 && i != ender && was_up)
         leg_cause = "remote_hangup";
       if (leg->phone != NULL)
-        send_ended (leg->phone, call, leg_cause, sip_status, reason);
+        mg_call_manager_send_ended (leg->phone, call, leg_cause, sip_status, reason);
       if (leg->dialog != NULL)
         {
           g_signal_handlers_disconnect_by_data (leg->dialog, call);
@@ -512,8 +449,8 @@ end_call (MgCallManager *self, MgCall *call, int ender, const char *cause, guint
 
 /* -- SIP media: our SDP, the peer's SDP ------------------------------------------ */
 
-static char *
-build_sip_sdp (MgCallManager *self, MgCall *call, MgCallLeg *sip, MgSdpDirection direction,
+char *
+mg_call_manager_build_sip_sdp (MgCallManager *self, MgCall *call, MgCallLeg *sip, MgSdpDirection direction,
                GError **error)
 {
   g_autoptr (GPtrArray) codecs = g_ptr_array_new_with_free_func ((GDestroyNotify) mg_sdp_codec_free);
@@ -630,7 +567,7 @@ on_webrtc_state (MgWebrtcLeg *webrtc, GParamSpec *pspec, MgCall *call)
 
   if (mg_webrtc_leg_get_state (webrtc) == MG_WEBRTC_LEG_STATE_FAILED)
     {
-      end_call (self, call, -1, "media_failed", 0, NULL);
+      mg_call_manager_end_call (self, call, -1, "media_failed", 0, NULL);
       return;
     }
   if (g_object_get_data (G_OBJECT (call), ANSWERED_KEY) != NULL)
@@ -675,12 +612,12 @@ announce_when_connected (MgCallManager *self, MgCall *call)
   if (!mg_call_bridge (call, &error))
     {
       g_info ("call %s: %s", mg_call_get_id (call), error->message);
-      end_call (self, call, -1, "media_failed", 0, NULL);
+      mg_call_manager_end_call (self, call, -1, "media_failed", 0, NULL);
       return;
     }
   mg_call_set_state (call, MG_CALL_STATE_CONNECTED);
   for (guint i = 0; i < 2; i++)
-    send_event (mg_call_get_leg (call, i)->phone, "accepted", call, NULL);
+    mg_call_manager_send_event (mg_call_get_leg (call, i)->phone, "accepted", call, NULL);
 }
 
 static void
@@ -689,7 +626,7 @@ send_progress (MgCall *call)
   g_autoptr (JsonObject) extra = json_object_new ();
 
   json_object_set_boolean_member (extra, "early_media", mg_call_is_bridged (call));
-  send_event (mg_call_get_leg (call, 0)->phone, "progress", call, extra);
+  mg_call_manager_send_event (mg_call_get_leg (call, 0)->phone, "progress", call, extra);
 }
 
 /* The far end sent SDP before answering (183) and its address is taken:
@@ -724,15 +661,15 @@ send_digit (MgPhoneSession *phone, MgCall *call, const char *digit)
   g_autoptr (JsonObject) extra = json_object_new ();
 
   json_object_set_string_member (extra, "digit", digit);
-  send_event (phone, "dtmf", call, extra);
+  mg_call_manager_send_event (phone, "dtmf", call, extra);
 }
 
-/* A digit from the SIP party (leg 1) to whoever faces it. */
+/* A digit from the SIP mg_call_manager_party (leg 1) to whoever faces it. */
 static void
 relay_sip_digit (MgCall *call, const char *digit)
 {
   MgCall *far_call;
-  MgCallLeg *far = far_party (call, 1, &far_call);
+  MgCallLeg *far = mg_call_manager_far_party (call, 1, &far_call);
 
   if (far->phone != NULL)
     send_digit (far->phone, far_call, digit);
@@ -762,7 +699,7 @@ on_dialog_progress (MgSipDialog *dialog, guint status, const char *reason, const
   mg_call_set_state (call, MG_CALL_STATE_RINGING);
   if (status == 180 && sdp == NULL)
     {
-      send_event (phone->phone, "ringing", call, NULL);
+      mg_call_manager_send_event (phone->phone, "ringing", call, NULL);
       return;
     }
   if (sdp != NULL && !mg_call_is_bridged (call))
@@ -789,7 +726,7 @@ on_dialog_answered (MgSipDialog *dialog, const char *sdp, MgCall *call)
       gboolean srtp = g_error_matches (error, MG_SDP_ERROR, MG_SDP_ERROR_SRTP);
 
       g_info ("call %s: cannot take the SIP answer: %s", mg_call_get_id (call), error->message);
-      end_call (self, call, -1, srtp ? "srtp_required" : "media_failed", 0, NULL);
+      mg_call_manager_end_call (self, call, -1, srtp ? "srtp_required" : "media_failed", 0, NULL);
       return;
     }
   announce_when_connected (self, call);
@@ -802,9 +739,9 @@ on_dialog_ended (MgSipDialog *dialog, guint status, const char *reason, gboolean
   MgCallManager *self = g_object_get_data (G_OBJECT (call), "mg-manager");
 
   if (status != 0)
-    end_call (self, call, 1, cause_of_status (status), status, reason);
+    mg_call_manager_end_call (self, call, 1, cause_of_status (status), status, reason);
   else
-    end_call (self, call, 1, "remote_hangup", 0, NULL);
+    mg_call_manager_end_call (self, call, 1, "remote_hangup", 0, NULL);
 }
 
 static void
@@ -827,7 +764,7 @@ on_dialog_reoffered (MgSipDialog *dialog, const char *sdp, MgCall *call)
     }
   offered = mg_sip_sdp_get_direction (offer);
   hold = offered == MG_SDP_DIRECTION_SENDONLY || offered == MG_SDP_DIRECTION_INACTIVE;
-  answer = build_sip_sdp (self, call, sip, mg_sdp_direction_answer (offered, FALSE), &error);
+  answer = mg_call_manager_build_sip_sdp (self, call, sip, mg_sdp_direction_answer (offered, FALSE), &error);
   if (answer == NULL)
     {
       mg_sip_dialog_refuse_reinvite (dialog, 488);
@@ -839,12 +776,12 @@ on_dialog_reoffered (MgSipDialog *dialog, const char *sdp, MgCall *call)
   {
     g_autoptr (JsonObject) extra = json_object_new ();
     MgCall *far_call;
-    MgCallLeg *far = far_party (call, 1, &far_call);
+    MgCallLeg *far = mg_call_manager_far_party (call, 1, &far_call);
 
     json_object_set_string_member (extra, "by", "remote");
     if (far_call != call)
       mg_call_set_hold (far_call, hold);
-    send_event (far->phone, hold ? "held" : "resumed", far_call, extra);
+    mg_call_manager_send_event (far->phone, hold ? "held" : "resumed", far_call, extra);
   }
 }
 
@@ -912,7 +849,7 @@ invite_sip (MgCallManager *self, MgCall *call)
                                            &error)) == NULL)
     {
       g_info ("call %s: cannot call %s: %s", mg_call_get_id (call), sip->number, error->message);
-      end_call (self, call, -1, "failed", 0, NULL);
+      mg_call_manager_end_call (self, call, -1, "failed", 0, NULL);
       return;
     }
   watch_dialog (call, sip->dialog, sip->rtp);
@@ -928,11 +865,11 @@ answer_sip (MgCallManager *self, MgCall *call)
 
   if (!open_rtp (self, sip, &error)
       || !take_sip_sdp (self, phone, sip, mg_sip_dialog_get_remote_sdp (sip->dialog), TRUE, &error)
-      || (answer = build_sip_sdp (self, call, sip, MG_SDP_DIRECTION_SENDRECV, &error)) == NULL)
+      || (answer = mg_call_manager_build_sip_sdp (self, call, sip, MG_SDP_DIRECTION_SENDRECV, &error)) == NULL)
     {
       g_info ("call %s: cannot answer: %s", mg_call_get_id (call), error->message);
       mg_sip_dialog_reject (sip->dialog, 488, NULL);
-      end_call (self, call, -1, "media_failed", 488, "Not Acceptable Here");
+      mg_call_manager_end_call (self, call, -1, "media_failed", 488, "Not Acceptable Here");
       return;
     }
   g_signal_connect (sip->rtp, "dtmf-received", G_CALLBACK (on_rtp_dtmf), call);
@@ -947,7 +884,7 @@ phone_answered (MgCallManager *self, MgCall *call)
   MgCallLeg *b = mg_call_get_leg (call, 1);
   g_autoptr (GError) error = NULL;
 
-  switch (route_of (call))
+  switch (mg_call_manager_route_of (call))
     {
     case ROUTE_SIP_OUT:
       if (a->answered && !g_object_get_data (G_OBJECT (call), INVITED_KEY))
@@ -969,8 +906,8 @@ phone_answered (MgCallManager *self, MgCall *call)
 
 /* -- new calls ----------------------------------------------------------------- */
 
-static char *
-new_call_id (void)
+char *
+mg_call_manager_new_call_id (void)
 {
   g_autofree char *random = mg_random_token (12);
 
@@ -981,7 +918,7 @@ new_call_id (void)
 static MgCall *
 new_call (MgCallManager *self, Route route, const char *reserved)
 {
-  g_autofree char *id = reserved ? g_strdup (reserved) : new_call_id ();
+  g_autofree char *id = reserved ? g_strdup (reserved) : mg_call_manager_new_call_id ();
   MgCall *call = mg_call_new (id, self->config);
 
   g_object_set_data (G_OBJECT (call), ROUTE_KEY, GINT_TO_POINTER (route));
@@ -992,16 +929,16 @@ new_call (MgCallManager *self, Route route, const char *reserved)
   return call;
 }
 
-static void
-set_phone (MgCallLeg *leg, MgPhoneSession *phone, MgExtension *extension)
+void
+mg_call_manager_set_phone (MgCallLeg *leg, MgPhoneSession *phone, MgExtension *extension)
 {
   leg->phone = g_object_ref (phone);
   leg->number = g_strdup (mg_phone_session_get_extension (phone));
   leg->display_name = g_strdup (extension ? mg_extension_get_display_name (extension) : "");
 }
 
-static JsonObject *
-party (const char *number, const char *display_name)
+JsonObject *
+mg_call_manager_party (const char *number, const char *display_name)
 {
   JsonObject *from = json_object_new ();
 
@@ -1010,8 +947,8 @@ party (const char *number, const char *display_name)
   return from;
 }
 
-static gboolean
-is_dialable (const char *to)
+gboolean
+mg_call_manager_is_dialable (const char *to)
 {
   if (to == NULL || *to == '\0' || strlen (to) > 64)
     return FALSE;
@@ -1069,7 +1006,7 @@ handle_call (MgCallManager *self, MgPhoneSession *phone, gint64 id, JsonObject *
   Route route;
   MgCall *call;
 
-  if (!is_dialable (to) || g_strcmp0 (to, from) == 0)
+  if (!mg_call_manager_is_dialable (to) || g_strcmp0 (to, from) == 0)
     {
       mg_phone_session_reply_error (phone, id, "bad_request",
                                     _("\"to\" must be another number: letters, digits, + * # . _ -"));
@@ -1094,7 +1031,7 @@ handle_call (MgCallManager *self, MgPhoneSession *phone, gint64 id, JsonObject *
     }
 
   call = new_call (self, route, make_call);
-  set_phone (mg_call_get_leg (call, 0), phone, caller);
+  mg_call_manager_set_phone (mg_call_get_leg (call, 0), phone, caller);
   mg_call_get_leg (call, 1)->number = g_strdup (to);
   json_object_set_string_member (reply, "call_id", mg_call_get_id (call));
   mg_phone_session_reply_ok (phone, id, reply);
@@ -1105,12 +1042,12 @@ handle_call (MgCallManager *self, MgPhoneSession *phone, gint64 id, JsonObject *
       g_object_set_data_full (G_OBJECT (call), CONSULTATION_KEY, g_steal_pointer (&consultation_of),
                               g_free);
     }
-  tell_observers (call, 0, "dialing", reply);
+  mg_call_manager_tell_observers (call, 0, "dialing", reply);
 
   if (!start_phone_leg (self, call, 0, NULL, &error))
     {
       g_warning ("call %s: %s", mg_call_get_id (call), error->message);
-      end_call (self, call, -1, "failed", 0, NULL);
+      mg_call_manager_end_call (self, call, -1, "failed", 0, NULL);
       return;
     }
   if (route != ROUTE_LOCAL)
@@ -1119,27 +1056,26 @@ handle_call (MgCallManager *self, MgPhoneSession *phone, gint64 id, JsonObject *
   target = mg_phone_hub_lookup (self->hub, to);
   if (target == NULL || !mg_phone_session_is_connected (target) || !mg_extension_get_enabled (callee))
     {
-      end_call (self, call, -1, "unavailable", 480, "Temporarily Unavailable");
+      mg_call_manager_end_call (self, call, -1, "unavailable", 480, "Temporarily Unavailable");
       return;
     }
-  set_phone (mg_call_get_leg (call, 1), target, callee);
+  mg_call_manager_set_phone (mg_call_get_leg (call, 1), target, callee);
   {
     g_autoptr (JsonObject) extra = json_object_new ();
 
     json_object_set_object_member (extra, "from",
-                                   party (from, caller ? mg_extension_get_display_name (caller) : ""));
-    send_event (target, "incoming", call, extra);
+                                   mg_call_manager_party (from, caller ? mg_extension_get_display_name (caller) : ""));
+    mg_call_manager_send_event (target, "incoming", call, extra);
   }
   mg_call_set_state (call, MG_CALL_STATE_RINGING);
-  send_event (phone, "ringing", call, NULL);
+  mg_call_manager_send_event (phone, "ringing", call, NULL);
 }
 
-static void accept_call (MgCallManager *self, MgCall *call, int index);
 
-static gboolean
-can_accept (MgCall *call, int index)
+gboolean
+mg_call_manager_can_accept (MgCall *call, int index)
 {
-  Route route = route_of (call);
+  Route route = mg_call_manager_route_of (call);
 
   return mg_call_get_state (call) == MG_CALL_STATE_RINGING
          && ((route == ROUTE_LOCAL && index == 1) || (route == ROUTE_SIP_IN && index == 0))
@@ -1154,25 +1090,25 @@ handle_accept (MgCallManager *self, MgPhoneSession *phone, gint64 id, JsonObject
 
   if (call == NULL)
     return;
-  if (!can_accept (call, index))
+  if (!mg_call_manager_can_accept (call, index))
     {
       mg_phone_session_reply_error (phone, id, "invalid_state", _("this call cannot be accepted now"));
       return;
     }
   mg_phone_session_reply_ok (phone, id, NULL);
-  accept_call (self, call, index);
+  mg_call_manager_accept_leg (self, call, index);
 }
 
 /* The phone of leg @index takes the ringing call: the phone's WebRTC leg
  * starts (our offer, which the phone answers). */
-static void
-accept_call (MgCallManager *self, MgCall *call, int index)
+void
+mg_call_manager_accept_leg (MgCallManager *self, MgCall *call, int index)
 {
   g_autoptr (GError) error = NULL;
   MgCallLeg *sip;
   const char *preferred = NULL;
 
-  if (route_of (call) == ROUTE_SIP_IN)
+  if (mg_call_manager_route_of (call) == ROUTE_SIP_IN)
     {
       /* offer the SIP peer's codec first, so the browser can take it: passthrough */
       g_autoptr (MgSipSdp) offer = NULL;
@@ -1196,7 +1132,7 @@ accept_call (MgCallManager *self, MgCall *call, int index)
   if (!start_phone_leg (self, call, index, preferred, &error))
     {
       g_warning ("call %s: %s", mg_call_get_id (call), error->message);
-      end_call (self, call, -1, "failed", 0, NULL);
+      mg_call_manager_end_call (self, call, -1, "failed", 0, NULL);
     }
 }
 
@@ -1210,8 +1146,8 @@ handle_decline (MgCallManager *self, MgPhoneSession *phone, gint64 id, JsonObjec
   if (call == NULL)
     return;
   if (mg_call_get_state (call) != MG_CALL_STATE_RINGING
-      || (route_of (call) == ROUTE_LOCAL && index != 1)
-      || (route_of (call) == ROUTE_SIP_OUT))
+      || (mg_call_manager_route_of (call) == ROUTE_LOCAL && index != 1)
+      || (mg_call_manager_route_of (call) == ROUTE_SIP_OUT))
     {
       mg_phone_session_reply_error (phone, id, "invalid_state", _("only a ringing incoming call can be declined"));
       return;
@@ -1223,10 +1159,9 @@ handle_decline (MgCallManager *self, MgPhoneSession *phone, gint64 id, JsonObjec
       g_signal_handlers_disconnect_by_data (sip->dialog, call);
       mg_sip_dialog_reject (sip->dialog, 603, "Decline");
     }
-  end_call (self, call, index, "declined", sip->dialog ? 603 : 0, sip->dialog ? "Decline" : NULL);
+  mg_call_manager_end_call (self, call, index, "declined", sip->dialog ? 603 : 0, sip->dialog ? "Decline" : NULL);
 }
 
-static void hang_up (MgCallManager *self, MgCall *call, int index);
 
 static void
 handle_hangup (MgCallManager *self, MgPhoneSession *phone, gint64 id, JsonObject *message)
@@ -1237,12 +1172,12 @@ handle_hangup (MgCallManager *self, MgPhoneSession *phone, gint64 id, JsonObject
   if (call == NULL)
     return;
   mg_phone_session_reply_ok (phone, id, NULL);
-  hang_up (self, call, index);
+  mg_call_manager_hang_up (self, call, index);
 }
 
 /* Leg @index leaves the call, which ends. */
-static void
-hang_up (MgCallManager *self, MgCall *call, int index)
+void
+mg_call_manager_hang_up (MgCallManager *self, MgCall *call, int index)
 {
   MgCallLeg *leg = mg_call_get_leg (call, index);
   /* the other phone of a call not yet up hears that the caller gave up */
@@ -1252,14 +1187,14 @@ hang_up (MgCallManager *self, MgCall *call, int index)
 
   if (leg->phone != NULL)
     {
-      send_ended (leg->phone, call, "hangup", 0, NULL);
+      mg_call_manager_send_ended (leg->phone, call, "hangup", 0, NULL);
       g_clear_object (&leg->phone);
     }
-  end_call (self, call, index, cause_for_other, 0, NULL);
+  mg_call_manager_end_call (self, call, index, cause_for_other, 0, NULL);
 }
 
-static gboolean
-valid_digits (const char *digits)
+gboolean
+mg_call_manager_valid_digits (const char *digits)
 {
   if (digits == NULL || *digits == '\0' || strlen (digits) > 32)
     return FALSE;
@@ -1269,7 +1204,6 @@ valid_digits (const char *digits)
   return TRUE;
 }
 
-static void send_digits (MgCall *call, int index, const char *digits);
 
 static void
 handle_dtmf (MgCallManager *self, MgPhoneSession *phone, gint64 id, JsonObject *message)
@@ -1280,7 +1214,7 @@ handle_dtmf (MgCallManager *self, MgPhoneSession *phone, gint64 id, JsonObject *
 
   if (call == NULL)
     return;
-  if (!valid_digits (digits))
+  if (!mg_call_manager_valid_digits (digits))
     {
       mg_phone_session_reply_error (phone, id, "bad_request", _("\"digits\": 1 to 32 of 0-9 * # A-D"));
       return;
@@ -1291,16 +1225,16 @@ handle_dtmf (MgCallManager *self, MgPhoneSession *phone, gint64 id, JsonObject *
       return;
     }
   mg_phone_session_reply_ok (phone, id, NULL);
-  send_digits (call, index, digits);
+  mg_call_manager_send_leg_digits (call, index, digits);
 }
 
 /* @digits from leg @index to the other: RFC 4733 in the SIP stream where
  * the peer takes it, else SIP INFO; `dtmf` events for a phone. */
-static void
-send_digits (MgCall *call, int index, const char *digits)
+void
+mg_call_manager_send_leg_digits (MgCall *call, int index, const char *digits)
 {
   MgCall *far_call;
-  MgCallLeg *other = far_party (call, index, &far_call);
+  MgCallLeg *other = mg_call_manager_far_party (call, index, &far_call);
 
   if (other->dialog != NULL && far_call == call && mg_call_send_dtmf (call, digits))
     return;
@@ -1318,8 +1252,6 @@ send_digits (MgCall *call, int index, const char *digits)
     }
 }
 
-static void hold_call (MgCallManager *self, MgCall *call, int index, gboolean hold,
-                       const char *cause);
 
 static void
 handle_hold (MgCallManager *self, MgPhoneSession *phone, gint64 id, JsonObject *message,
@@ -1330,31 +1262,31 @@ handle_hold (MgCallManager *self, MgPhoneSession *phone, gint64 id, JsonObject *
 
   if (call == NULL)
     return;
-  if (mg_call_get_state (call) != MG_CALL_STATE_CONNECTED || conference_of (call) != NULL)
+  if (mg_call_get_state (call) != MG_CALL_STATE_CONNECTED || mg_call_manager_conference_of (call) != NULL)
     {
       mg_phone_session_reply_error (phone, id, "invalid_state",
-                                    conference_of (call) ? _("a conference cannot be held")
+                                    mg_call_manager_conference_of (call) ? _("a conference cannot be held")
                                                          : _("the call is not connected"));
       return;
     }
   mg_phone_session_reply_ok (phone, id, NULL);
-  hold_call (self, call, index, hold, NULL);
+  mg_call_manager_hold_leg (self, call, index, hold, NULL);
 }
 
 /* Leg @index holds (or retrieves) the call: a re-INVITE toward a SIP peer,
  * the media gated both ways, both phones told who did it.
  * @cause: (nullable): why, for observers ("consultation", …) */
-static void
-hold_call (MgCallManager *self, MgCall *call, int index, gboolean hold, const char *cause)
+void
+mg_call_manager_hold_leg (MgCallManager *self, MgCall *call, int index, gboolean hold, const char *cause)
 {
   MgCall *far_call;
-  MgCallLeg *other = far_party (call, index, &far_call);
+  MgCallLeg *other = mg_call_manager_far_party (call, index, &far_call);
   g_autoptr (JsonObject) local = json_object_new ();
   g_autoptr (JsonObject) remote = json_object_new ();
 
   if (other->dialog != NULL)
     {
-      g_autofree char *sdp = build_sip_sdp (self, far_call, other,
+      g_autofree char *sdp = mg_call_manager_build_sip_sdp (self, far_call, other,
                                             hold ? MG_SDP_DIRECTION_SENDONLY : MG_SDP_DIRECTION_SENDRECV,
                                             NULL);
       if (sdp != NULL)
@@ -1368,8 +1300,8 @@ hold_call (MgCallManager *self, MgCall *call, int index, gboolean hold, const ch
   json_object_set_string_member (remote, "by", "remote");
   if (cause != NULL)
     json_object_set_string_member (local, "cause", cause);
-  send_event (mg_call_get_leg (call, index)->phone, hold ? "held" : "resumed", call, local);
-  send_event (other->phone, hold ? "held" : "resumed", far_call, remote);
+  mg_call_manager_send_event (mg_call_get_leg (call, index)->phone, hold ? "held" : "resumed", call, local);
+  mg_call_manager_send_event (other->phone, hold ? "held" : "resumed", far_call, remote);
 }
 
 static void
@@ -1531,7 +1463,7 @@ on_session_removed (MgPhoneHub *hub, MgPhoneSession *phone, MgCallManager *self)
     {
       MgCall *call = g_ptr_array_index (gone, i);
 
-      end_call (self, call, mg_call_find_phone_leg (call, phone), "media_failed", 0, NULL);
+      mg_call_manager_end_call (self, call, mg_call_find_phone_leg (call, phone), "media_failed", 0, NULL);
     }
 }
 
@@ -1561,7 +1493,7 @@ on_incoming_sip (MgSipAgent *agent, MgSipDialog *dialog, MgCallManager *self)
     }
   extension = mg_store_get_extension (self->store, number, NULL);
   call = new_call (self, ROUTE_SIP_IN, NULL);
-  set_phone (mg_call_get_leg (call, 0), phone, extension);
+  mg_call_manager_set_phone (mg_call_get_leg (call, 0), phone, extension);
   sip = mg_call_get_leg (call, 1);
   sip->sdes = g_steal_pointer (&sdes);
   sip->dialog = g_object_ref (dialog);
@@ -1574,8 +1506,8 @@ on_incoming_sip (MgSipAgent *agent, MgSipDialog *dialog, MgCallManager *self)
   mg_call_set_state (call, MG_CALL_STATE_RINGING);
   mg_sip_dialog_ring (dialog);
   extra = json_object_new ();
-  json_object_set_object_member (extra, "from", party (sip->number, sip->display_name));
-  send_event (phone, "incoming", call, extra);
+  json_object_set_object_member (extra, "from", mg_call_manager_party (sip->number, sip->display_name));
+  mg_call_manager_send_event (phone, "incoming", call, extra);
   return TRUE;
 }
 
@@ -1599,7 +1531,7 @@ mg_call_manager_new (MgConfig *config, MgStore *store, MgPhoneHub *hub, MgSipAge
 guint
 mg_call_manager_get_caller_leg (MgCall *call)
 {
-  return route_of (call) == ROUTE_SIP_IN ? 1 : 0;
+  return mg_call_manager_route_of (call) == ROUTE_SIP_IN ? 1 : 0;
 }
 
 guint
@@ -1634,7 +1566,7 @@ mg_call_manager_hangup (MgCallManager *self, const char *id)
 
   if (call == NULL)
     return FALSE;
-  end_call (self, call, -1, "hangup", 0, NULL);
+  mg_call_manager_end_call (self, call, -1, "hangup", 0, NULL);
   return TRUE;
 }
 
@@ -1648,715 +1580,7 @@ mg_call_manager_end_all (MgCallManager *self)
       MgCall *call = g_hash_table_lookup (self->calls, l->data);
 
       if (call != NULL)
-        end_call (self, call, -1, "shutdown", 0, NULL);
+        mg_call_manager_end_call (self, call, -1, "shutdown", 0, NULL);
     }
   g_list_free (ids);
-}
-
-/* -- control by applications (CTI) ------------------------------------------- */
-
-G_DEFINE_QUARK (mg-call-error-quark, mg_call_error)
-
-/* @call_id's leg of the phone of @device. */
-static MgCall *
-call_of_device (MgCallManager *self, const char *call_id, const char *device, int *index,
-                GError **error)
-{
-  MgCall *call = call_id ? g_hash_table_lookup (self->calls, call_id) : NULL;
-
-  for (int i = 0; call != NULL && i < 2; i++)
-    {
-      MgCallLeg *leg = mg_call_get_leg (call, i);
-
-      if (leg->phone != NULL && g_strcmp0 (leg->number, device) == 0)
-        {
-          *index = i;
-          return call;
-        }
-    }
-  g_set_error (error, MG_CALL_ERROR, MG_CALL_ERROR_NO_CONNECTION, _("no call %s at %s"),
-               call_id ? call_id : "", device ? device : "");
-  return NULL;
-}
-
-static gboolean
-check_state (MgCall *call, MgCallState state, GError **error)
-{
-  if (mg_call_get_state (call) == state)
-    return TRUE;
-  g_set_error (error, MG_CALL_ERROR, MG_CALL_ERROR_STATE, _("the call is %s"),
-               mg_call_state_to_string (mg_call_get_state (call)));
-  return FALSE;
-}
-
-/* The device's phone answers its ringing call, as if the agent had
- * pressed answer: the page follows (it answers our WebRTC offer). */
-gboolean
-mg_call_manager_answer (MgCallManager *self, const char *call_id, const char *device,
-                        GError **error)
-{
-  int index;
-  MgCall *call = call_of_device (self, call_id, device, &index, error);
-
-  if (call == NULL)
-    return FALSE;
-  if (!can_accept (call, index))
-    {
-      g_set_error (error, MG_CALL_ERROR, MG_CALL_ERROR_STATE, _("the call is not ringing at %s"),
-                   device);
-      return FALSE;
-    }
-  if (!mg_phone_session_is_connected (mg_call_get_leg (call, index)->phone))
-    {
-      g_set_error (error, MG_CALL_ERROR, MG_CALL_ERROR_OUT_OF_SERVICE,
-                   _("the phone of %s is not connected"), device);
-      return FALSE;
-    }
-  accept_call (self, call, index);
-  return TRUE;
-}
-
-/* The device leaves the call (hangs up, cancels or declines it). */
-gboolean
-mg_call_manager_clear (MgCallManager *self, const char *call_id, const char *device,
-                       GError **error)
-{
-  int index;
-  MgCall *call = call_of_device (self, call_id, device, &index, error);
-
-  if (call == NULL)
-    return FALSE;
-  hang_up (self, call, index);
-  return TRUE;
-}
-
-gboolean
-mg_call_manager_hold (MgCallManager *self, const char *call_id, const char *device,
-                      gboolean hold, GError **error)
-{
-  int index;
-  MgCall *call = call_of_device (self, call_id, device, &index, error);
-
-  if (call == NULL || !check_state (call, MG_CALL_STATE_CONNECTED, error))
-    return FALSE;
-  if (conference_of (call) != NULL)
-    {
-      g_set_error (error, MG_CALL_ERROR, MG_CALL_ERROR_STATE, _("a conference cannot be held"));
-      return FALSE;
-    }
-  hold_call (self, call, index, hold, NULL);
-  return TRUE;
-}
-
-gboolean
-mg_call_manager_send_digits (MgCallManager *self, const char *call_id, const char *device,
-                             const char *digits, GError **error)
-{
-  int index;
-  MgCall *call = call_of_device (self, call_id, device, &index, error);
-
-  if (call == NULL || !check_state (call, MG_CALL_STATE_CONNECTED, error))
-    return FALSE;
-  if (!valid_digits (digits))
-    {
-      g_set_error (error, MG_CALL_ERROR, MG_CALL_ERROR_INVALID, _("digits: 1 to 32 of 0-9 * # A-D"));
-      return FALSE;
-    }
-  send_digits (call, index, digits);
-  return TRUE;
-}
-
-typedef struct
-{
-  MgCallManager *self;
-  char *id;
-} MakeCallTimeout;
-
-static gboolean
-on_make_call_timeout (gpointer data)
-{
-  MakeCallTimeout *timeout = data;
-  MakeCall *make_call = g_hash_table_lookup (timeout->self->make_calls, timeout->id);
-
-  make_call->timeout_id = 0;
-  g_info ("call %s: the phone of %s did not place it", timeout->id, make_call->extension);
-  g_hash_table_remove (timeout->self->make_calls, timeout->id);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-make_call_timeout_free (gpointer data)
-{
-  MakeCallTimeout *timeout = data;
-
-  g_free (timeout->id);
-  g_free (timeout);
-}
-
-/* Asks the phone of @device to call @to (docs/protocol.md `make_call`): at
- * once, or (@prompt) once the agent confirms. Returns the ID the call will
- * have. @consultation_of: the call the device held for this one. */
-static char *
-reserve_make_call (MgCallManager *self, const char *device, const char *to, gboolean prompt,
-                   const char *consultation_of, GError **error)
-{
-  MgPhoneSession *phone = mg_phone_hub_lookup (self->hub, device);
-  g_autoptr (JsonObject) event = NULL;
-  MakeCall *make_call;
-  MakeCallTimeout *timeout;
-  char *id;
-
-  if (!is_dialable (to) || g_strcmp0 (to, device) == 0)
-    {
-      g_set_error (error, MG_CALL_ERROR, MG_CALL_ERROR_INVALID, _("%s cannot be called"), to);
-      return NULL;
-    }
-  if (phone == NULL || !mg_phone_session_is_connected (phone))
-    {
-      g_set_error (error, MG_CALL_ERROR, MG_CALL_ERROR_OUT_OF_SERVICE,
-                   _("the phone of %s is not connected"), device);
-      return NULL;
-    }
-  id = new_call_id ();
-  make_call = g_new0 (MakeCall, 1);
-  make_call->extension = g_strdup (device);
-  make_call->to = g_strdup (to);
-  make_call->consultation_of = g_strdup (consultation_of);
-  timeout = g_new0 (MakeCallTimeout, 1);
-  timeout->self = self;
-  timeout->id = g_strdup (id);
-  make_call->timeout_id = g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, MAKE_CALL_TIMEOUT_S,
-                                                      on_make_call_timeout, timeout,
-                                                      make_call_timeout_free);
-  g_hash_table_insert (self->make_calls, g_strdup (id), make_call);
-
-  event = json_object_new ();
-  json_object_set_string_member (event, "type", "make_call");
-  json_object_set_string_member (event, "make_call", id);
-  json_object_set_string_member (event, "to", to);
-  json_object_set_boolean_member (event, "prompt", prompt);
-  mg_phone_session_send (phone, event);
-  return id;
-}
-
-/* Click-to-dial: the phone of @device calls @to. Returns the call's ID. */
-char *
-mg_call_manager_make_call (MgCallManager *self, const char *device, const char *to,
-                           gboolean prompt, GError **error)
-{
-  return reserve_make_call (self, device, to, prompt, NULL, error);
-}
-
-static gboolean
-is_held_by (MgCall *call, int index)
-{
-  return GPOINTER_TO_INT (g_object_get_data (G_OBJECT (call), HOLDER_KEY)) == index + 1;
-}
-
-/* @call_id at @device, held there (@held) or connected and not held by it;
- * else @code. */
-static MgCall *
-call_in_state (MgCallManager *self, const char *call_id, const char *device, gboolean held,
-               MgCallError code, int *index, GError **error)
-{
-  MgCall *call = call_of_device (self, call_id, device, index, error);
-
-  if (call == NULL)
-    return NULL;
-  if (mg_call_get_state (call) != MG_CALL_STATE_CONNECTED || is_held_by (call, *index) != held
-      || conference_of (call) != NULL)
-    {
-      g_set_error (error, MG_CALL_ERROR, code, held ? _("%s does not hold call %s")
-                                                    : _("call %s is not active at %s"),
-                   held ? device : call_id, held ? call_id : device);
-      return NULL;
-    }
-  return call;
-}
-
-/* Consultation: @device holds @call_id and its phone calls @to at once
- * (as MakeCall doNotPrompt); both carry cause consultation for observers.
- * Returns the new call's ID. */
-char *
-mg_call_manager_consult (MgCallManager *self, const char *call_id, const char *device,
-                         const char *to, GError **error)
-{
-  int index;
-  MgCall *call = call_in_state (self, call_id, device, FALSE, MG_CALL_ERROR_STATE, &index, error);
-  char *id;
-
-  if (call == NULL)
-    return NULL;
-  id = reserve_make_call (self, device, to, FALSE, call_id, error);
-  if (id != NULL)
-    hold_call (self, call, index, TRUE, "consultation");
-  return id;
-}
-
-/* @device swaps its calls: holds @active_id, retrieves @held_id. */
-gboolean
-mg_call_manager_alternate (MgCallManager *self, const char *held_id, const char *active_id,
-                           const char *device, GError **error)
-{
-  int held_index, active_index;
-  MgCall *held = call_in_state (self, held_id, device, TRUE, MG_CALL_ERROR_HELD_STATE,
-                                &held_index, error);
-  MgCall *active = held ? call_in_state (self, active_id, device, FALSE,
-                                         MG_CALL_ERROR_ACTIVE_STATE, &active_index, error)
-                        : NULL;
-
-  if (active == NULL)
-    return FALSE;
-  hold_call (self, active, active_index, TRUE, "alternate");
-  hold_call (self, held, held_index, FALSE, "alternate");
-  return TRUE;
-}
-
-/* @device leaves @active_id and retrieves @held_id. */
-gboolean
-mg_call_manager_reconnect (MgCallManager *self, const char *held_id, const char *active_id,
-                           const char *device, GError **error)
-{
-  int held_index, active_index;
-  MgCall *held = call_in_state (self, held_id, device, TRUE, MG_CALL_ERROR_HELD_STATE,
-                                &held_index, error);
-  MgCall *active = held ? call_of_device (self, active_id, device, &active_index, error) : NULL;
-
-  if (active == NULL)
-    return FALSE;
-  if (active == held)
-    {
-      g_set_error (error, MG_CALL_ERROR, MG_CALL_ERROR_ACTIVE_STATE,
-                   _("the active and the held call are the same"));
-      return FALSE;
-    }
-  hang_up (self, active, active_index);
-  hold_call (self, held, held_index, FALSE, NULL);
-  return TRUE;
-}
-
-static gboolean
-is_joined (MgCall *call)
-{
-  return g_object_get_data (G_OBJECT (call), JOINED_KEY) != NULL;
-}
-
-static gboolean
-has_party (MgCallLeg *leg)
-{
-  return leg->phone != NULL || leg->dialog != NULL;
-}
-
-/* What a transfer tells observers and the parties that stay. */
-static JsonObject *
-transfer_detail (const char *device, MgCall *held, MgCallLeg *a, MgCall *active, MgCallLeg *x)
-{
-  JsonObject *detail = json_object_new ();
-
-  json_object_set_string_member (detail, "transferring", device);
-  json_object_set_string_member (detail, "primary", mg_call_get_id (held));
-  json_object_set_string_member (detail, "secondary", mg_call_get_id (active));
-  json_object_set_string_member (detail, "from", a->number ? a->number : "");
-  json_object_set_boolean_member (detail, "from_sip", a->dialog != NULL);
-  json_object_set_string_member (detail, "to", x->number ? x->number : "");
-  json_object_set_boolean_member (detail, "to_sip", x->dialog != NULL);
-  return detail;
-}
-
-/* The transferring phone's leg @index leaves @call: the page hears the
- * call end (cause transferred), the media shapes toward it go. */
-static void
-leave_for_transfer (MgCall *call, int index)
-{
-  MgCallLeg *leg = mg_call_get_leg (call, index);
-
-  send_ended (leg->phone, call, "transferred", 0, NULL);
-  mg_call_detach_leg (call, index);
-}
-
-/* A party that stays learns whom it talks to now (a page shows it). */
-static void
-tell_new_party (MgCall *call, MgCallLeg *leg, MgCallLeg *party_leg, JsonObject *detail)
-{
-  g_autoptr (JsonObject) event = json_object_ref (detail);
-
-  if (leg->phone == NULL)
-    return;
-  json_object_set_object_member (event, "party", party (party_leg->number, party_leg->display_name));
-  send_event (leg->phone, "transferred", call, event);
-}
-
-/* Attended transfer: @device holds @held_id and is active in @active_id;
- * their far parties are joined and @device leaves both. The parties keep
- * their calls (and call IDs); the media crosses between the two calls'
- * pipelines, and the calls end together. */
-gboolean
-mg_call_manager_transfer_calls (MgCallManager *self, const char *held_id, const char *active_id,
-                                const char *device, GError **error)
-{
-  int held_index, active_index;
-  MgCall *held = call_in_state (self, held_id, device, TRUE, MG_CALL_ERROR_HELD_STATE,
-                                &held_index, error);
-  MgCall *active = held ? call_in_state (self, active_id, device, FALSE,
-                                         MG_CALL_ERROR_ACTIVE_STATE, &active_index, error)
-                        : NULL;
-  g_autoptr (MgCall) keep_held = NULL;
-  g_autoptr (MgCall) keep_active = NULL;
-  g_autoptr (JsonObject) detail = NULL;
-  g_autoptr (GError) media_error = NULL;
-  MgCallLeg *a, *x;
-
-  if (active == NULL)
-    return FALSE;
-  a = mg_call_get_leg (held, 1 - held_index);
-  x = mg_call_get_leg (active, 1 - active_index);
-  if (active == held || is_joined (held) || is_joined (active) || !has_party (a) || !has_party (x))
-    {
-      g_set_error (error, MG_CALL_ERROR, MG_CALL_ERROR_ACTIVE_STATE,
-                   _("these calls cannot be joined"));
-      return FALSE;
-    }
-  keep_held = g_object_ref (held);
-  keep_active = g_object_ref (active);
-  detail = transfer_detail (device, held, a, active, x);
-  tell_observers (held, held_index, "transferred", detail);
-
-  /* the held party hears again: toward a SIP phone, a re-INVITE */
-  if (a->dialog != NULL)
-    {
-      g_autofree char *sdp = build_sip_sdp (self, held, a, MG_SDP_DIRECTION_SENDRECV, NULL);
-
-      if (sdp != NULL)
-        mg_sip_dialog_reinvite (a->dialog, sdp);
-    }
-  mg_call_set_hold (held, FALSE);
-  g_object_set_data (G_OBJECT (held), HOLDER_KEY, NULL);
-
-  leave_for_transfer (held, held_index);
-  leave_for_transfer (active, active_index);
-  g_object_set_data (G_OBJECT (held), JOINED_KEY, active);
-  g_object_set_data (G_OBJECT (active), JOINED_KEY, held);
-  g_object_set_data_full (G_OBJECT (active), LINKAGE_KEY,
-                          g_strdup (mg_call_manager_get_linkage (held)), g_free);
-  if (!mg_call_join_media (held, 1 - held_index, active, 1 - active_index, &media_error))
-    {
-      g_warning ("transfer of %s and %s: %s", held_id, active_id, media_error->message);
-      end_call (self, held, -1, "media_failed", 0, NULL);
-      return TRUE;
-    }
-  tell_new_party (held, a, x, detail);
-  tell_new_party (active, x, a, detail);
-  g_info ("%s transferred: call %s joined with call %s", device, held_id, active_id);
-  return TRUE;
-}
-
-/* -- conference ----------------------------------------------------------- */
-
-typedef struct
-{
-  MgCall *call; /* owned: ending one party's call may free another's */
-  int index;
-} PartyRef;
-
-static void
-party_ref_clear (gpointer data)
-{
-  g_clear_object (&((PartyRef *) data)->call);
-}
-
-/* The conference's parties (its legs with a phone or a dialog). */
-static GArray *
-conference_parties (MgConference *conference)
-{
-  GArray *parties = g_array_new (FALSE, FALSE, sizeof (PartyRef));
-
-  g_array_set_clear_func (parties, party_ref_clear);
-  for (guint slot = 0; slot < MG_CONFERENCE_MAX_PARTIES; slot++)
-    {
-      guint index;
-      MgCall *call = mg_conference_get_party (conference, slot, &index);
-
-      if (call != NULL)
-        g_array_append_val (parties, ((PartyRef){ g_object_ref (call), (int) index }));
-    }
-  return parties;
-}
-
-static JsonArray *
-describe_parties (MgConference *conference)
-{
-  g_autoptr (GArray) parties = conference_parties (conference);
-  JsonArray *array = json_array_new ();
-
-  for (guint i = 0; i < parties->len; i++)
-    {
-      PartyRef *ref = &g_array_index (parties, PartyRef, i);
-      MgCallLeg *leg = mg_call_get_leg (ref->call, ref->index);
-      JsonObject *item = party (leg->number, leg->display_name);
-
-      json_object_set_string_member (item, "call_id", mg_call_get_id (ref->call));
-      json_object_set_boolean_member (item, "sip", leg->dialog != NULL);
-      json_array_add_object_element (array, item);
-    }
-  return array;
-}
-
-/* Every party that stays hears of a change (`conferenced`, `left`). */
-static void
-tell_parties (MgConference *conference, const char *type, JsonObject *detail)
-{
-  g_autoptr (GArray) parties = conference_parties (conference);
-
-  for (guint i = 0; i < parties->len; i++)
-    {
-      PartyRef *ref = &g_array_index (parties, PartyRef, i);
-      MgCallLeg *leg = mg_call_get_leg (ref->call, ref->index);
-      g_autoptr (JsonObject) event = json_object_ref (detail);
-
-      if (leg->phone == NULL)
-        continue;
-      json_object_set_array_member (event, "parties", describe_parties (conference));
-      send_event (leg->phone, type, ref->call, event);
-    }
-}
-
-static void
-set_conference (MgCall *call, MgConference *conference)
-{
-  g_object_set_data_full (G_OBJECT (call), CONFERENCE_KEY,
-                          conference ? g_object_ref (conference) : NULL, g_object_unref);
-}
-
-/* Leg @index leaves its conference: the others stop hearing it and are
- * told; with one party left, the conference is over. */
-static void
-leave_conference (MgCallManager *self, MgCall *call, int index)
-{
-  g_autoptr (MgConference) conference = g_object_ref (conference_of (call));
-  g_autoptr (MgCall) keep = g_object_ref (call);
-  MgCall *host = mg_conference_get_host (conference);
-  MgCallLeg *leg = mg_call_get_leg (call, index);
-  g_autoptr (JsonObject) detail = json_object_new ();
-  JsonObject *who = party (leg->number, leg->display_name);
-
-  json_object_set_boolean_member (who, "sip", leg->dialog != NULL);
-  json_object_set_object_member (detail, "party", who);
-  json_object_set_string_member (detail, "party_call_id", mg_call_get_id (call));
-  mg_conference_remove (conference, call, index);
-  if (leg->phone != NULL)
-    send_ended (leg->phone, call, "hangup", 0, NULL);
-  if (leg->dialog != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (leg->dialog, call);
-      mg_sip_dialog_hangup (leg->dialog);
-    }
-  if (call == host)
-    mg_call_detach_leg (call, index);
-  else
-    {
-      /* the party's own call holds nothing else */
-      set_conference (call, NULL);
-      g_clear_object (&leg->phone);
-      end_call (self, call, -1, "hangup", 0, NULL);
-    }
-  g_info ("conference in call %s: a party of call %s left", mg_call_get_id (host),
-          mg_call_get_id (call));
-  if (mg_conference_count (conference) < 2)
-    end_conference (self, conference, "remote_hangup");
-  else
-    tell_parties (conference, "left", detail);
-}
-
-/* The conference ends for everyone left in it. */
-static void
-end_conference (MgCallManager *self, MgConference *conference, const char *cause)
-{
-  g_autoptr (GArray) parties = conference_parties (conference);
-  g_autoptr (MgConference) keep = g_object_ref (conference);
-  g_autoptr (MgCall) host = g_object_ref (mg_conference_get_host (conference));
-
-  for (guint i = 0; i < parties->len; i++)
-    {
-      PartyRef *ref = &g_array_index (parties, PartyRef, i);
-
-      mg_conference_remove (conference, ref->call, ref->index);
-      set_conference (ref->call, NULL);
-    }
-  set_conference (host, NULL);
-  for (guint i = 0; i < parties->len; i++)
-    end_call (self, g_array_index (parties, PartyRef, i).call, -1, cause, 0, NULL);
-  end_call (self, host, -1, cause, 0, NULL);
-}
-
-/* Conference: @device holds @held_id and is active in @active_id; the far
- * party of the active call joins the held call, which becomes a
- * three-party conference mixed in its pipeline. The device's page keeps
- * the held call (now the conference) and sees the other end (cause
- * conferenced). */
-gboolean
-mg_call_manager_conference (MgCallManager *self, const char *held_id, const char *active_id,
-                            const char *device, GError **error)
-{
-  int held_index, active_index;
-  MgCall *held = call_in_state (self, held_id, device, TRUE, MG_CALL_ERROR_HELD_STATE,
-                                &held_index, error);
-  MgCall *active = held ? call_in_state (self, active_id, device, FALSE,
-                                         MG_CALL_ERROR_ACTIVE_STATE, &active_index, error)
-                        : NULL;
-  g_autoptr (MgCall) keep_held = NULL;
-  g_autoptr (MgCall) keep_active = NULL;
-  g_autoptr (MgConference) conference = NULL;
-  g_autoptr (JsonObject) detail = NULL;
-  g_autoptr (GError) media_error = NULL;
-  MgCallLeg *a, *x;
-
-  if (active == NULL)
-    return FALSE;
-  a = mg_call_get_leg (held, 1 - held_index);
-  x = mg_call_get_leg (active, 1 - active_index);
-  if (active == held || is_joined (held) || is_joined (active) || !has_party (a) || !has_party (x))
-    {
-      g_set_error (error, MG_CALL_ERROR, MG_CALL_ERROR_ACTIVE_STATE,
-                   _("these calls cannot be conferenced"));
-      return FALSE;
-    }
-  keep_held = g_object_ref (held);
-  keep_active = g_object_ref (active);
-  detail = transfer_detail (device, held, a, active, x);
-
-  /* the held party hears again: toward a SIP phone, a re-INVITE */
-  if (a->dialog != NULL)
-    {
-      g_autofree char *sdp = build_sip_sdp (self, held, a, MG_SDP_DIRECTION_SENDRECV, NULL);
-
-      if (sdp != NULL)
-        mg_sip_dialog_reinvite (a->dialog, sdp);
-    }
-  mg_call_set_hold (held, FALSE);
-  g_object_set_data (G_OBJECT (held), HOLDER_KEY, NULL);
-  send_ended (mg_call_get_leg (active, active_index)->phone, active, "conferenced", 0, NULL);
-  mg_call_detach_leg (active, active_index);
-  mg_call_unbridge (held);
-
-  conference = mg_conference_new (held);
-  set_conference (held, conference);
-  set_conference (active, conference);
-  g_object_set_data_full (G_OBJECT (active), LINKAGE_KEY,
-                          g_strdup (mg_call_manager_get_linkage (held)), g_free);
-  if (!mg_conference_add (conference, held, held_index, &media_error)
-      || !mg_conference_add (conference, held, 1 - held_index, &media_error)
-      || !mg_conference_add (conference, active, 1 - active_index, &media_error))
-    {
-      g_warning ("conference of %s and %s: %s", held_id, active_id, media_error->message);
-      end_conference (self, conference, "media_failed");
-      return TRUE;
-    }
-  tell_parties (conference, "conferenced", detail);
-  g_info ("%s conferenced calls %s and %s", device, held_id, active_id);
-  return TRUE;
-}
-
-static void
-on_referred (MgSipDialog *dialog, guint status, MgCall *call)
-{
-  MgCallManager *self = g_object_get_data (G_OBJECT (call), "mg-manager");
-  int leg = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (call), "mg-transfer-leg")) - 1;
-  const char *to = g_object_get_data (G_OBJECT (call), "mg-transfer-to");
-  g_autoptr (JsonObject) detail = json_object_new ();
-
-  g_signal_handlers_disconnect_by_func (dialog, on_referred, call);
-  if (status >= 300 || leg < 0 || mg_call_get_state (call) == MG_CALL_STATE_ENDED)
-    {
-      g_info ("call %s: the far end refused the transfer to %s (%u)", mg_call_get_id (call), to,
-              status);
-      return;
-    }
-  g_info ("call %s: transferred to %s", mg_call_get_id (call), to);
-  json_object_set_string_member (detail, "to", to);
-  tell_observers (call, leg, "transferred", detail);
-  end_call (self, call, leg, "transferred", 0, NULL);
-}
-
-/* Blind transfer: the far party on the SIP side is asked (REFER) to call
- * @to instead; once it agrees, the device's phone leaves the call. */
-gboolean
-mg_call_manager_transfer (MgCallManager *self, const char *call_id, const char *device,
-                          const char *to, GError **error)
-{
-  int index;
-  MgCall *call = call_of_device (self, call_id, device, &index, error);
-  MgCallLeg *other;
-  const char *registrar = mg_sip_agent_get_active_registrar (self->agent);
-  g_autofree char *target = NULL;
-
-  if (call == NULL || !check_state (call, MG_CALL_STATE_CONNECTED, error))
-    return FALSE;
-  other = mg_call_get_leg (call, 1 - index);
-  if (!is_dialable (to) || other->dialog == NULL || registrar == NULL)
-    {
-      g_set_error (error, MG_CALL_ERROR, MG_CALL_ERROR_INVALID,
-                   _("only a far party on the SIP side can be transferred, to a number"));
-      return FALSE;
-    }
-  target = g_strdup_printf ("%s%s@%s", g_str_has_prefix (registrar, "sips:") ? "sips:" : "sip:",
-                            to, strchr (registrar, ':') + 1);
-  g_object_set_data (G_OBJECT (call), "mg-transfer-leg", GINT_TO_POINTER (index + 1));
-  g_object_set_data_full (G_OBJECT (call), "mg-transfer-to", g_strdup (to), g_free);
-  g_signal_connect (other->dialog, "referred", G_CALLBACK (on_referred), call);
-  if (!mg_sip_dialog_refer (other->dialog, target))
-    {
-      g_signal_handlers_disconnect_by_func (other->dialog, on_referred, call);
-      g_set_error (error, MG_CALL_ERROR, MG_CALL_ERROR_STATE, _("the SIP dialog is not up"));
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* Deflect: a call from the SIP side still ringing the device's phone rings
- * another of our phones instead (the caller keeps hearing it ring). */
-gboolean
-mg_call_manager_deflect (MgCallManager *self, const char *call_id, const char *device,
-                         const char *to, GError **error)
-{
-  int index;
-  MgCall *call = call_of_device (self, call_id, device, &index, error);
-  MgPhoneSession *target = to ? mg_phone_hub_lookup (self->hub, to) : NULL;
-  g_autoptr (MgExtension) extension = NULL;
-  g_autoptr (JsonObject) detail = NULL;
-  g_autoptr (JsonObject) extra = NULL;
-  MgCallLeg *leg;
-  MgCallLeg *sip;
-
-  if (call == NULL)
-    return FALSE;
-  if (!can_accept (call, index) || route_of (call) != ROUTE_SIP_IN)
-    {
-      g_set_error (error, MG_CALL_ERROR, MG_CALL_ERROR_STATE,
-                   _("only a call from the SIP side still ringing can be deflected"));
-      return FALSE;
-    }
-  if (target == NULL || !mg_phone_session_is_connected (target) || g_strcmp0 (to, device) == 0
-      || (extension = mg_store_get_extension (self->store, to, NULL)) == NULL
-      || !mg_extension_get_enabled (extension))
-    {
-      g_set_error (error, MG_CALL_ERROR, MG_CALL_ERROR_INVALID,
-                   _("%s is not another extension with a connected phone"), to ? to : "");
-      return FALSE;
-    }
-  leg = mg_call_get_leg (call, index);
-  sip = mg_call_get_leg (call, 1 - index);
-  detail = json_object_new ();
-  json_object_set_string_member (detail, "to", to);
-  tell_observers (call, index, "diverted", detail);
-  send_ended (leg->phone, call, "deflected", 0, NULL);
-  g_clear_object (&leg->phone);
-  g_clear_pointer (&leg->number, g_free);
-  g_clear_pointer (&leg->display_name, g_free);
-  set_phone (leg, target, extension);
-  extra = json_object_new ();
-  json_object_set_object_member (extra, "from", party (sip->number, sip->display_name));
-  json_object_set_string_member (extra, "deflected_by", device);
-  send_event (target, "incoming", call, extra);
-  g_info ("call %s deflected from %s to %s", mg_call_get_id (call), device, to);
-  return TRUE;
 }

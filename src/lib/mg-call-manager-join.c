@@ -1,0 +1,345 @@
+/* mg-call-manager-join.c: the call manager joining calls: attended
+ * transfer and conference (the media: mg-call-join.c, mg-conference.c)
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#define G_LOG_DOMAIN "mediagate-call"
+
+#include "mg-build-config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "mg-call-manager-internal.h"
+
+MgConference *
+mg_call_manager_conference_of (MgCall *call)
+{
+  return g_object_get_data (G_OBJECT (call), CONFERENCE_KEY);
+}
+
+static gboolean
+is_joined (MgCall *call)
+{
+  return g_object_get_data (G_OBJECT (call), JOINED_KEY) != NULL;
+}
+
+static gboolean
+has_party (MgCallLeg *leg)
+{
+  return leg->phone != NULL || leg->dialog != NULL;
+}
+
+/* What a transfer tells observers and the parties that stay. */
+static JsonObject *
+transfer_detail (const char *device, MgCall *held, MgCallLeg *a, MgCall *active, MgCallLeg *x)
+{
+  JsonObject *detail = json_object_new ();
+
+  json_object_set_string_member (detail, "transferring", device);
+  json_object_set_string_member (detail, "primary", mg_call_get_id (held));
+  json_object_set_string_member (detail, "secondary", mg_call_get_id (active));
+  json_object_set_string_member (detail, "from", a->number ? a->number : "");
+  json_object_set_boolean_member (detail, "from_sip", a->dialog != NULL);
+  json_object_set_string_member (detail, "to", x->number ? x->number : "");
+  json_object_set_boolean_member (detail, "to_sip", x->dialog != NULL);
+  return detail;
+}
+
+/* The transferring phone's leg @index leaves @call: the page hears the
+ * call end (cause transferred), the media shapes toward it go. */
+static void
+leave_for_transfer (MgCall *call, int index)
+{
+  MgCallLeg *leg = mg_call_get_leg (call, index);
+
+  mg_call_manager_send_ended (leg->phone, call, "transferred", 0, NULL);
+  mg_call_detach_leg (call, index);
+}
+
+/* A party that stays learns whom it talks to now (a page shows it). */
+static void
+tell_new_party (MgCall *call, MgCallLeg *leg, MgCallLeg *party_leg, JsonObject *detail)
+{
+  g_autoptr (JsonObject) event = json_object_ref (detail);
+
+  if (leg->phone == NULL)
+    return;
+  json_object_set_object_member (
+    event, "party", mg_call_manager_party (party_leg->number, party_leg->display_name));
+  mg_call_manager_send_event (leg->phone, "transferred", call, event);
+}
+
+/* Attended transfer: @device holds @held_id and is active in @active_id;
+ * their far parties are joined and @device leaves both. The parties keep
+ * their calls (and call IDs); the media crosses between the two calls'
+ * pipelines, and the calls end together. */
+gboolean
+mg_call_manager_transfer_calls (MgCallManager *self, const char *held_id, const char *active_id,
+                                const char *device, GError **error)
+{
+  int held_index, active_index;
+  MgCall *held = mg_call_manager_call_in_state (self, held_id, device, TRUE,
+                                                MG_CALL_ERROR_HELD_STATE, &held_index, error);
+  MgCall *active =
+    held ? mg_call_manager_call_in_state (self, active_id, device, FALSE,
+                                          MG_CALL_ERROR_ACTIVE_STATE, &active_index, error)
+         : NULL;
+  g_autoptr (MgCall) keep_held = NULL;
+  g_autoptr (MgCall) keep_active = NULL;
+  g_autoptr (JsonObject) detail = NULL;
+  g_autoptr (GError) media_error = NULL;
+  MgCallLeg *a, *x;
+
+  if (active == NULL)
+    return FALSE;
+  a = mg_call_get_leg (held, 1 - held_index);
+  x = mg_call_get_leg (active, 1 - active_index);
+  if (active == held || is_joined (held) || is_joined (active) || !has_party (a) || !has_party (x))
+    {
+      g_set_error (error, MG_CALL_ERROR, MG_CALL_ERROR_ACTIVE_STATE,
+                   _("these calls cannot be joined"));
+      return FALSE;
+    }
+  keep_held = g_object_ref (held);
+  keep_active = g_object_ref (active);
+  detail = transfer_detail (device, held, a, active, x);
+  mg_call_manager_tell_observers (held, held_index, "transferred", detail);
+
+  /* the held party hears again: toward a SIP phone, a re-INVITE */
+  if (a->dialog != NULL)
+    {
+      g_autofree char *sdp =
+        mg_call_manager_build_sip_sdp (self, held, a, MG_SDP_DIRECTION_SENDRECV, NULL);
+
+      if (sdp != NULL)
+        mg_sip_dialog_reinvite (a->dialog, sdp);
+    }
+  mg_call_set_hold (held, FALSE);
+  g_object_set_data (G_OBJECT (held), HOLDER_KEY, NULL);
+
+  leave_for_transfer (held, held_index);
+  leave_for_transfer (active, active_index);
+  g_object_set_data (G_OBJECT (held), JOINED_KEY, active);
+  g_object_set_data (G_OBJECT (active), JOINED_KEY, held);
+  g_object_set_data_full (G_OBJECT (active), LINKAGE_KEY,
+                          g_strdup (mg_call_manager_get_linkage (held)), g_free);
+  if (!mg_call_join_media (held, 1 - held_index, active, 1 - active_index, &media_error))
+    {
+      g_warning ("transfer of %s and %s: %s", held_id, active_id, media_error->message);
+      mg_call_manager_end_call (self, held, -1, "media_failed", 0, NULL);
+      return TRUE;
+    }
+  tell_new_party (held, a, x, detail);
+  tell_new_party (active, x, a, detail);
+  g_info ("%s transferred: call %s joined with call %s", device, held_id, active_id);
+  return TRUE;
+}
+
+/* -- conference ----------------------------------------------------------- */
+
+typedef struct
+{
+  MgCall *call; /* owned: ending one party's call may free another's */
+  int index;
+} PartyRef;
+
+static void
+party_ref_clear (gpointer data)
+{
+  g_clear_object (&((PartyRef *) data)->call);
+}
+
+/* The conference's parties (its legs with a phone or a dialog). */
+static GArray *
+conference_parties (MgConference *conference)
+{
+  GArray *parties = g_array_new (FALSE, FALSE, sizeof (PartyRef));
+
+  g_array_set_clear_func (parties, party_ref_clear);
+  for (guint slot = 0; slot < MG_CONFERENCE_MAX_PARTIES; slot++)
+    {
+      guint index;
+      MgCall *call = mg_conference_get_party (conference, slot, &index);
+
+      if (call != NULL)
+        g_array_append_val (parties, ((PartyRef){ g_object_ref (call), (int) index }));
+    }
+  return parties;
+}
+
+static JsonArray *
+describe_parties (MgConference *conference)
+{
+  g_autoptr (GArray) parties = conference_parties (conference);
+  JsonArray *array = json_array_new ();
+
+  for (guint i = 0; i < parties->len; i++)
+    {
+      PartyRef *ref = &g_array_index (parties, PartyRef, i);
+      MgCallLeg *leg = mg_call_get_leg (ref->call, ref->index);
+      JsonObject *item = mg_call_manager_party (leg->number, leg->display_name);
+
+      json_object_set_string_member (item, "call_id", mg_call_get_id (ref->call));
+      json_object_set_boolean_member (item, "sip", leg->dialog != NULL);
+      json_array_add_object_element (array, item);
+    }
+  return array;
+}
+
+/* Every party that stays hears of a change (`conferenced`, `left`). */
+static void
+tell_parties (MgConference *conference, const char *type, JsonObject *detail)
+{
+  g_autoptr (GArray) parties = conference_parties (conference);
+
+  for (guint i = 0; i < parties->len; i++)
+    {
+      PartyRef *ref = &g_array_index (parties, PartyRef, i);
+      MgCallLeg *leg = mg_call_get_leg (ref->call, ref->index);
+      g_autoptr (JsonObject) event = json_object_ref (detail);
+
+      if (leg->phone == NULL)
+        continue;
+      json_object_set_array_member (event, "parties", describe_parties (conference));
+      mg_call_manager_send_event (leg->phone, type, ref->call, event);
+    }
+}
+
+static void
+set_conference (MgCall *call, MgConference *conference)
+{
+  g_object_set_data_full (G_OBJECT (call), CONFERENCE_KEY,
+                          conference ? g_object_ref (conference) : NULL, g_object_unref);
+}
+
+/* Leg @index leaves its conference: the others stop hearing it and are
+ * told; with one party left, the conference is over. */
+void
+mg_call_manager_leave_conference (MgCallManager *self, MgCall *call, int index)
+{
+  g_autoptr (MgConference) conference = g_object_ref (mg_call_manager_conference_of (call));
+  g_autoptr (MgCall) keep = g_object_ref (call);
+  MgCall *host = mg_conference_get_host (conference);
+  MgCallLeg *leg = mg_call_get_leg (call, index);
+  g_autoptr (JsonObject) detail = json_object_new ();
+  JsonObject *who = mg_call_manager_party (leg->number, leg->display_name);
+
+  json_object_set_boolean_member (who, "sip", leg->dialog != NULL);
+  json_object_set_object_member (detail, "party", who);
+  json_object_set_string_member (detail, "party_call_id", mg_call_get_id (call));
+  mg_conference_remove (conference, call, index);
+  if (leg->phone != NULL)
+    mg_call_manager_send_ended (leg->phone, call, "hangup", 0, NULL);
+  if (leg->dialog != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (leg->dialog, call);
+      mg_sip_dialog_hangup (leg->dialog);
+    }
+  if (call == host)
+    mg_call_detach_leg (call, index);
+  else
+    {
+      /* the party's own call holds nothing else */
+      set_conference (call, NULL);
+      g_clear_object (&leg->phone);
+      mg_call_manager_end_call (self, call, -1, "hangup", 0, NULL);
+    }
+  g_info ("conference in call %s: a party of call %s left", mg_call_get_id (host),
+          mg_call_get_id (call));
+  if (mg_conference_count (conference) < 2)
+    mg_call_manager_end_conference (self, conference, "remote_hangup");
+  else
+    tell_parties (conference, "left", detail);
+}
+
+/* The conference ends for everyone left in it. */
+void
+mg_call_manager_end_conference (MgCallManager *self, MgConference *conference, const char *cause)
+{
+  g_autoptr (GArray) parties = conference_parties (conference);
+  g_autoptr (MgConference) keep = g_object_ref (conference);
+  g_autoptr (MgCall) host = g_object_ref (mg_conference_get_host (conference));
+
+  for (guint i = 0; i < parties->len; i++)
+    {
+      PartyRef *ref = &g_array_index (parties, PartyRef, i);
+
+      mg_conference_remove (conference, ref->call, ref->index);
+      set_conference (ref->call, NULL);
+    }
+  set_conference (host, NULL);
+  for (guint i = 0; i < parties->len; i++)
+    mg_call_manager_end_call (self, g_array_index (parties, PartyRef, i).call, -1, cause, 0, NULL);
+  mg_call_manager_end_call (self, host, -1, cause, 0, NULL);
+}
+
+/* Conference: @device holds @held_id and is active in @active_id; the far
+ * party of the active call joins the held call, which becomes a
+ * three-party conference mixed in its pipeline. The device's page keeps
+ * the held call (now the conference) and sees the other end (cause
+ * conferenced). */
+gboolean
+mg_call_manager_conference (MgCallManager *self, const char *held_id, const char *active_id,
+                            const char *device, GError **error)
+{
+  int held_index, active_index;
+  MgCall *held = mg_call_manager_call_in_state (self, held_id, device, TRUE,
+                                                MG_CALL_ERROR_HELD_STATE, &held_index, error);
+  MgCall *active =
+    held ? mg_call_manager_call_in_state (self, active_id, device, FALSE,
+                                          MG_CALL_ERROR_ACTIVE_STATE, &active_index, error)
+         : NULL;
+  g_autoptr (MgCall) keep_held = NULL;
+  g_autoptr (MgCall) keep_active = NULL;
+  g_autoptr (MgConference) conference = NULL;
+  g_autoptr (JsonObject) detail = NULL;
+  g_autoptr (GError) media_error = NULL;
+  MgCallLeg *a, *x;
+
+  if (active == NULL)
+    return FALSE;
+  a = mg_call_get_leg (held, 1 - held_index);
+  x = mg_call_get_leg (active, 1 - active_index);
+  if (active == held || is_joined (held) || is_joined (active) || !has_party (a) || !has_party (x))
+    {
+      g_set_error (error, MG_CALL_ERROR, MG_CALL_ERROR_ACTIVE_STATE,
+                   _("these calls cannot be conferenced"));
+      return FALSE;
+    }
+  keep_held = g_object_ref (held);
+  keep_active = g_object_ref (active);
+  detail = transfer_detail (device, held, a, active, x);
+
+  /* the held party hears again: toward a SIP phone, a re-INVITE */
+  if (a->dialog != NULL)
+    {
+      g_autofree char *sdp =
+        mg_call_manager_build_sip_sdp (self, held, a, MG_SDP_DIRECTION_SENDRECV, NULL);
+
+      if (sdp != NULL)
+        mg_sip_dialog_reinvite (a->dialog, sdp);
+    }
+  mg_call_set_hold (held, FALSE);
+  g_object_set_data (G_OBJECT (held), HOLDER_KEY, NULL);
+  mg_call_manager_send_ended (mg_call_get_leg (active, active_index)->phone, active, "conferenced",
+                              0, NULL);
+  mg_call_detach_leg (active, active_index);
+  mg_call_unbridge (held);
+
+  conference = mg_conference_new (held);
+  set_conference (held, conference);
+  set_conference (active, conference);
+  g_object_set_data_full (G_OBJECT (active), LINKAGE_KEY,
+                          g_strdup (mg_call_manager_get_linkage (held)), g_free);
+  if (!mg_conference_add (conference, held, held_index, &media_error)
+      || !mg_conference_add (conference, held, 1 - held_index, &media_error)
+      || !mg_conference_add (conference, active, 1 - active_index, &media_error))
+    {
+      g_warning ("conference of %s and %s: %s", held_id, active_id, media_error->message);
+      mg_call_manager_end_conference (self, conference, "media_failed");
+      return TRUE;
+    }
+  tell_parties (conference, "conferenced", detail);
+  g_info ("%s conferenced calls %s and %s", device, held_id, active_id);
+  return TRUE;
+}
