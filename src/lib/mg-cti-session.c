@@ -14,6 +14,7 @@
 #include "mg-csta-private.h"
 #include "mg-cti-agents-private.h"
 #include "mg-cti-call-control-private.h"
+#include "mg-cti-features-private.h"
 #include "mg-cti-events-private.h"
 #include "mg-cti-monitoring-private.h"
 #include "mg-cti-replay-private.h"
@@ -384,6 +385,7 @@ static const struct
   { "ResetApplicationSessionTimer", mg_cti_handle_reset_timer },
   { "StopApplicationSession", mg_cti_handle_stop },
   { "RequestSystemStatus", handle_request_system_status },
+  { "GetCSTAFeatures", mg_cti_handle_get_csta_features },
   { "SystemStatus", handle_system_status },
   { "MonitorStart", mg_cti_handle_monitor_start },
   { "MonitorStop", mg_cti_handle_monitor_stop },

@@ -289,6 +289,78 @@ def monitor_start(device, filter_xml=""):
             f'</monitorObject>{filter_xml}</MonitorStart>')
 
 
+# GetCSTAFeatures' element for each service we answer (ECMA-323 ed6 names)
+SERVICES = {
+    "capExchangeServList": {"GetCSTAFeatures": "getCSTAFeatures"},
+    "systemStatServList": {"RequestSystemStatus": "requestSystemStatus",
+                           "SystemStatus": "systemStatus"},
+    "monitoringServList": {"ChangeMonitorFilter": "changeMonitorFilter",
+                           "MonitorStart": "monitorStart", "MonitorStop": "monitorStop",
+                           "GetMonitors": "getMonitors"},
+    "snapshotServList": {"SnapshotCall": "snapshotCall", "SnapshotDevice": "snapshotDevice"},
+    "callControlServList": {
+        "AlternateCall": "alternateCall", "AnswerCall": "answerCall", "ClearCall": "clearCall",
+        "ClearConnection": "clearConnection", "ConferenceCall": "conferenceCall",
+        "ConsultationCall": "consultationCall", "DeflectCall": "deflectCall",
+        "HoldCall": "holdCall", "MakeCall": "makeCall", "ReconnectCall": "reconnectCall",
+        "RetrieveCall": "retrieveCall", "SingleStepTransferCall": "singleStepTransfer",
+        "TransferCall": "transferCall"},
+    "callAssociatedServList": {"GenerateDigits": "generateDigits"},
+    "logicalServList": {"GetAgentState": "getAgentState", "SetAgentState": "setAgentState"},
+}
+
+
+class Features(unittest.TestCase):
+    """GetCSTAFeatures says what we do, and does not claim what we do not."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.d = Daemon().start()
+        r = cls.d.admin("POST", "/cms/api/v1/clients", {"client_id": "crm", "client_secret": SECRET})
+        assert r.status == 201, r
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.d.cleanup()
+
+    def setUp(self):
+        r = self.d.client("POST", "/oauth/token", "grant_type=client_credentials",
+                          auth=("crm", SECRET), content_type=FORM)
+        self.c = CstaClient(self.d.cti_port).connect()
+        self.addCleanup(self.c.close)
+        self.c.start(r.json["access_token"])
+
+    def test_every_listed_service_is_answered_and_every_answered_one_listed(self):
+        reply = self.c.request(f'<GetCSTAFeatures xmlns="{ED6}"/>')
+        self.assertEqual(reply.name, "GetCSTAFeaturesResponse", reply)
+        services = find(reply.root, "supportedServices")
+        listed = {(lst.tag.split("}")[1], el.tag.split("}")[1]) for lst in services for el in lst}
+        expected = {(lst, el) for lst, names in SERVICES.items() for el in names.values()}
+        self.assertEqual(listed, expected)
+        # lists in schema order, flags are booleans
+        self.assertEqual([lst.tag.split("}")[1] for lst in services], list(SERVICES))
+        for flag in services.iter():
+            if len(flag) == 0 and flag.text is not None:
+                self.assertEqual(flag.text, "true", flag.tag)
+        events = [lst.tag.split("}")[1] for lst in find(reply.root, "supportedEvents")]
+        self.assertEqual(events, ["callControlEvtsList", "callAssociatedEvtsList",
+                                  "logicalEvtsList", "deviceMaintEvtsList"])
+        transferred = find(reply.root, "supportedEvents/callControlEvtsList/transferred")
+        self.assertIsNotNone(transferred)
+        # each listed service is one the session handles: an empty request
+        # gets an error about its arguments, never serviceNotSupported
+        for lst, names in SERVICES.items():
+            for request in names:
+                if request in ("GetCSTAFeatures", "RequestSystemStatus", "SystemStatus",
+                               "GetMonitors"):
+                    continue
+                answer = self.c.request(f'<{request} xmlns="{ED6}"/>')
+                self.assertNotEqual(text(answer.root, "operation"), "serviceNotSupported",
+                                    f"{request} is listed but not answered: {answer}")
+        answer = self.c.request(f'<SingleStepConferenceCall xmlns="{ED6}"/>')
+        self.assertEqual(text(answer.root, "operation"), "serviceNotSupported", answer)
+
+
 class Monitors(unittest.TestCase):
     """Device monitors on the extensions and the events of calls between two
     phones of the embedded default, up to the media (the answered-call
