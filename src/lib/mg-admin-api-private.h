@@ -20,6 +20,8 @@ MgStore    *mg_admin_api_get_store  (MgAdminApi *self);
 /* Each area of the admin API adds its routes from its own file. */
 void        mg_admin_api_add_call_routes (MgAdminApi *self,
                                           MgRouter   *router);
+void        mg_admin_api_add_cti_routes (MgAdminApi *self,
+                                         MgRouter   *router);
 void        mg_admin_api_add_registration_routes (MgAdminApi *self,
                                                   MgRouter   *router);
 void        mg_admin_api_add_session_routes (MgAdminApi *self,

@@ -306,6 +306,7 @@ mg_admin_api_new (MgServer *server, MgStore *store, MgTokenSigner *signer)
   mg_admin_api_add_extension_routes (self, self->router);
   mg_admin_api_add_registration_routes (self, self->router);
   mg_admin_api_add_call_routes (self, self->router);
+  mg_admin_api_add_cti_routes (self, self->router);
   mg_admin_api_add_settings_routes (self, self->router);
   mg_admin_api_add_client_routes (self, self->router);
   mg_admin_api_add_destination_routes (self, self->router);

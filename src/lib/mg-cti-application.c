@@ -239,10 +239,20 @@ mg_cti_start_application_session (MgCtiSession *self, guint invoke_id, MgCstaMes
       g_info ("CTI application %s: session %s cannot be resumed, a new one starts", application,
               resume_id);
     }
+  if (mg_cti_server_count_sessions (self->server) >= mg_cti_server_get_max_sessions (self->server))
+    {
+      g_free (client_id);
+      g_info ("CTI application %s from %s refused: %u sessions already", application,
+              self->remote_ip, mg_cti_server_count_sessions (self->server));
+      reply_session (self, invoke_id, "StartApplicationSessionNegResponse", "maxNumberSessions");
+      mg_cti_session_close (self, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION, "too many sessions");
+      return;
+    }
   self->client_id = client_id;
   self->policy = mg_cti_server_policy_for (self->server, client_id);
   self->application_id = g_steal_pointer (&application);
   self->id = mg_random_token (16);
+  self->started_at = self->last_activity = g_get_real_time ();
   mg_cti_server_session_started (self->server, self, self->id);
   begin (self, invoke_id, msg, edition, resume_id ? "<x:resumed>false</x:resumed>" : NULL);
   g_info ("CTI session %s started: application %s, client %s, from %s, ed%d, %u s", self->id,

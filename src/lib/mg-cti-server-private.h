@@ -30,6 +30,11 @@ void   mg_cti_server_adopt             (MgCtiServer             *self,
 gpointer mg_cti_server_lookup_session  (MgCtiServer *self,
                                         const char  *id);
 guint  mg_cti_server_get_resume_delay  (MgCtiServer *self);
+guint  mg_cti_server_get_max_sessions  (MgCtiServer *self);
+JsonArray *mg_cti_server_describe_sessions (MgCtiServer *self);
+gboolean   mg_cti_server_drop_session      (MgCtiServer *self,
+                                            const char  *id,
+                                            const char  *reason);
 guint  mg_cti_server_get_replay_events (MgCtiServer *self);
 gboolean mg_cti_server_get_logout_on_timeout (MgCtiServer *self);
 void   mg_cti_server_set_call_manager  (MgCtiServer   *self,

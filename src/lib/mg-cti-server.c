@@ -283,6 +283,58 @@ mg_cti_server_get_logout_on_timeout (MgCtiServer *self)
   return json_object_get_boolean_member_with_default (cti, "logout_on_timeout", FALSE);
 }
 
+static int
+by_start (gconstpointer a, gconstpointer b)
+{
+  gint64 x = ((const MgCtiSession *) a)->started_at;
+  gint64 y = ((const MgCtiSession *) b)->started_at;
+
+  return x < y ? -1 : x > y;
+}
+
+guint
+mg_cti_server_get_max_sessions (MgCtiServer *self)
+{
+  return cti_setting (self, "max_sessions");
+}
+
+/**
+ * mg_cti_server_describe_sessions: (skip)
+ *
+ * Returns: (transfer full): the started sessions (docs/admin-api.md), the
+ *   oldest first
+ */
+JsonArray *
+mg_cti_server_describe_sessions (MgCtiServer *self)
+{
+  g_autoptr (GList) sessions = g_hash_table_get_values (self->sessions);
+  JsonArray *array = json_array_new ();
+
+  sessions = g_list_sort (sessions, by_start);
+  for (GList *l = sessions; l != NULL; l = l->next)
+    json_array_add_object_element (array, mg_cti_session_describe (l->data));
+  return array;
+}
+
+/**
+ * mg_cti_server_drop_session: (skip)
+ *
+ * Ends session @id for good (ApplicationSessionTerminated, then close).
+ *
+ * Returns: %FALSE if there is no such session
+ */
+gboolean
+mg_cti_server_drop_session (MgCtiServer *self, const char *id, const char *reason)
+{
+  g_autoptr (MgCtiSession) session = g_hash_table_lookup (self->sessions, id);
+
+  if (session == NULL)
+    return FALSE;
+  g_object_ref (session);
+  mg_cti_session_drop (session, reason);
+  return TRUE;
+}
+
 void
 mg_cti_server_session_started (MgCtiServer *self, gpointer session, const char *id)
 {

@@ -53,9 +53,14 @@ struct _MgCtiSession
   guint cleanup_id; /* detached: how long it waits for a resume */
   GHashTable *agents; /* devices where this session logged an agent on */
   char *audit_result; /* the error of the request being handled, for the audit */
+  gint64 started_at; /* real time, µs */
+  gint64 last_activity; /* real time of the last application message, µs */
 };
 
 void mg_cti_session_restart_timer   (MgCtiSession *self);
+JsonObject *mg_cti_session_describe (MgCtiSession *self);
+void mg_cti_session_drop            (MgCtiSession *self,
+                                     const char   *reason);
 void mg_cti_session_send_system_status (MgCtiSession *self,
                                         const char   *status);
 void mg_cti_session_start_heartbeat (MgCtiSession *self);

@@ -163,6 +163,63 @@ on_session_timer_expired (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* The session ends for good (an administrator dropped it): the
+ * application is told why, and cannot resume it. */
+void
+mg_cti_session_drop (MgCtiSession *self, const char *reason)
+{
+  g_autoptr (GString) out = g_string_new (NULL);
+
+  if (self->id != NULL && !self->closing)
+    {
+      mg_csta_open (out, "ApplicationSessionTerminated", MG_CSTA_NS_SESSION);
+      mg_csta_leaf (out, "sessionID", self->id);
+      mg_csta_open (out, "sessionTermReason", NULL);
+      mg_csta_leaf (out, "serverTermReason", reason);
+      mg_csta_close (out, "sessionTermReason");
+      mg_csta_close (out, "ApplicationSessionTerminated");
+      send_raw (self, take_invoke_id (self), out->str);
+    }
+  self->ended = TRUE;
+  if (self->connection != NULL && !self->closing)
+    mg_cti_session_close (self, SOUP_WEBSOCKET_CLOSE_NORMAL, reason);
+  else
+    {
+      /* waiting for a resume: gone now */
+      g_clear_handle_id (&self->cleanup_id, g_source_remove);
+      mg_cti_server_session_closed (self->server, self);
+    }
+}
+
+static char *
+iso_time (gint64 usec)
+{
+  g_autoptr (GDateTime) time = g_date_time_new_from_unix_utc (usec / G_USEC_PER_SEC);
+
+  return g_date_time_format_iso8601 (time);
+}
+
+/* What the admin API shows of a session (no token, no numbers). */
+JsonObject *
+mg_cti_session_describe (MgCtiSession *self)
+{
+  JsonObject *object = json_object_new ();
+  g_autofree char *since = iso_time (self->started_at);
+  g_autofree char *last = iso_time (self->last_activity);
+
+  json_object_set_string_member (object, "session_id", self->id);
+  json_object_set_string_member (object, "application", self->application_id);
+  json_object_set_string_member (object, "client_id", self->client_id);
+  json_object_set_string_member (object, "address", self->remote_ip ? self->remote_ip : "");
+  json_object_set_string_member (object, "since", since);
+  json_object_set_string_member (object, "last_activity", last);
+  json_object_set_int_member (object, "monitors", g_hash_table_size (self->monitors));
+  json_object_set_int_member (object, "edition", self->edition);
+  json_object_set_string_member (object, "subprotocol", self->binary ? "csta-xml-tcp" : "csta-xml");
+  json_object_set_boolean_member (object, "connected", self->connection != NULL && !self->closing);
+  return object;
+}
+
 /* An application message: the session timer starts again. */
 void
 mg_cti_session_restart_timer (MgCtiSession *self)
@@ -470,6 +527,7 @@ handle_message (MgCtiSession *self, guint invoke_id, const char *xml, gsize len)
   g_autoptr (GError) error = NULL;
   g_autoptr (MgCstaMessage) msg = mg_csta_message_parse (xml, len, &error);
 
+  self->last_activity = g_get_real_time ();
   if (msg == NULL)
     {
       g_info ("CTI %s: bad message %04u: %s", self->remote_ip, invoke_id, error->message);

@@ -745,6 +745,18 @@ mg_server_get_client_logger (MgServer *self)
 }
 
 /**
+ * mg_server_get_cti_server: (skip)
+ * @self: a server
+ *
+ * Returns: (transfer none) (nullable): the CTI interface, once started
+ */
+MgCtiServer *
+mg_server_get_cti_server (MgServer *self)
+{
+  return self->cti_server;
+}
+
+/**
  * mg_server_get_call_manager: (skip)
  * @self: a server
  *

@@ -115,6 +115,8 @@ static const KeySpec cti_keys[] = {
   /* the seed's LOADBALANCER: peers that may hold many connections and whose
    * Forwarded/X-Forwarded-For name the client; others: one connection */
   { "load_balancers", KEY_LIST, 0, MAX_LIST_ITEMS, "[]", NULL, mg_settings_check_network },
+  /* application sessions at once (waiting ones count); more are refused */
+  { "max_sessions", KEY_INT, 1, 100000, "1000" },
   /* seconds a session dropped without StopApplicationSession waits for a resume */
   { "resume_delay", KEY_INT, 0, 3600, "60" },
   /* events kept per session for a resume */

@@ -233,7 +233,8 @@ class Cti(unittest.TestCase):
             self.assertEqual(r.status, 400, r)
         self.assertEqual(self.d.admin("GET", "/cms/api/v1/cti").json,
                          {"session_timeout": 3600, "heartbeat_interval": 60, "load_balancers": [],
-                          "resume_delay": 60, "replay_events": 1000, "logout_on_timeout": False})
+                          "max_sessions": 1000, "resume_delay": 60, "replay_events": 1000,
+                          "logout_on_timeout": False})
         r = self.d.admin("PATCH", "/cms/api/v1/cti", {"load_balancers": ["10.0.0.1/8"]})
         self.assertEqual(r.status, 400, r)
 
@@ -709,12 +710,9 @@ def login_info(token, resume=None, last=None):
     return extra
 
 
-class Resume(unittest.TestCase):
-    """A session dropped without StopApplicationSession is kept for
-    resume_delay: StartApplicationSession naming it and the last sequence
-    number takes it back, monitors and their IDs with it, and the missed
-    events come again; a gap is reported. With logout_on_timeout, a
-    timed-out session's agents are logged off once its resume time ran out."""
+class SessionCase(unittest.TestCase):
+    """A daemon with a client credential and extensions 1000-1001, and CTI
+    sessions started from chosen source addresses."""
 
     def setUp(self):
         self.d = Daemon().start()
@@ -742,6 +740,15 @@ class Resume(unittest.TestCase):
         extra = login_info(self.token(), resume, last)
         xml = start_session(token=self.token(), duration=duration)
         return xml.replace("</x:login>", extra + "</x:login>")
+
+
+
+class Resume(SessionCase):
+    """A session dropped without StopApplicationSession is kept for
+    resume_delay: StartApplicationSession naming it and the last sequence
+    number takes it back, monitors and their IDs with it, and the missed
+    events come again; a gap is reported. With logout_on_timeout, a
+    timed-out session's agents are logged off once its resume time ran out."""
 
     def agent(self, c, state, agent_id="alice"):
         reply = c.request(f'<SetAgentState xmlns="{ED6}"><device>1000</device>'
@@ -842,5 +849,58 @@ class Resume(unittest.TestCase):
         self.assertEqual(text(state.root, "agentStateList/agentStateEntry/agentID"), "alice")
 
 
+class AdminSessions(SessionCase):
+    """The admin API lists the live sessions and drops one for good;
+    max_sessions refuses sessions beyond it."""
+
+    def test_list_and_drop(self):
+        a, _ = self.connect()
+        monitor = text(a.request(monitor_start("1000")).root, "monitorCrossRefID")
+        self.assertIsNotNone(monitor)
+        b, _ = self.connect(source="127.0.0.2")
+        r = self.d.admin("GET", "/cms/api/v1/cti/sessions")
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json["total"], 2, r.json)
+        first, second = r.json["items"]
+        self.assertEqual((first["session_id"], first["application"], first["client_id"],
+                          first["address"], first["monitors"], first["subprotocol"],
+                          first["connected"]),
+                         (a.session_id, "test-app", "crm", "127.0.0.1", 1, "csta-xml", True))
+        self.assertEqual((second["session_id"], second["address"], second["monitors"]),
+                         (b.session_id, "127.0.0.2", 0))
+        for key in ("since", "last_activity"):
+            self.assertRegex(first[key], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d")
+        self.assertNotIn("mg1.", r.raw.decode(), "a token in the admin API")
+        self.assertEqual(self.d.admin("GET", "/cms/api/v1/cti/sessions", auth=None).status, 401)
+
+        r = self.d.admin("DELETE", f"/cms/api/v1/cti/sessions/{a.session_id}")
+        self.assertEqual(r.status, 204, r)
+        told = a.wait("ApplicationSessionTerminated", 5)
+        self.assertEqual(text(told.root, "sessionTermReason/serverTermReason"),
+                         "dropped by an administrator")
+        self.assertEqual(a.wait_closed(), 1000)
+        r = self.d.admin("GET", "/cms/api/v1/cti/sessions")
+        self.assertEqual([i["session_id"] for i in r.json["items"]], [b.session_id])
+        self.assertEqual(self.d.admin("DELETE", f"/cms/api/v1/cti/sessions/{a.session_id}").status,
+                         404)
+        # a dropped session cannot be resumed
+        back, reply = self.connect(resume=a.session_id, last=0)
+        self.assertEqual(text(reply.root, "extensions/privateData/private/session/resumed"), "false")
+
+    def test_max_sessions(self):
+        r = self.d.admin("PATCH", "/cms/api/v1/cti", {"max_sessions": 0})
+        self.assertEqual(r.status, 400, r)
+        r = self.d.admin("PATCH", "/cms/api/v1/cti", {"max_sessions": 1})
+        self.assertEqual((r.status, r.json["max_sessions"]), (200, 1), r)
+        self.connect()
+        c = CstaClient(self.d.cti_port, source="127.0.0.2").connect()
+        self.addCleanup(c.close)
+        reply = c.request(self.start_xml())
+        self.assertEqual(reply.name, "StartApplicationSessionNegResponse", reply)
+        self.assertEqual(text(reply.root, "errorCode/definedError"), "maxNumberSessions")
+        self.assertEqual(c.wait_closed(), 1008)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
+
