@@ -146,7 +146,7 @@ static void
 resume (MgCtiSession *old, MgCtiSession *fresh, guint invoke_id, MgCstaMessage *msg,
         MgCstaEdition edition)
 {
-  SoupWebsocketConnection *connection = fresh->connection;
+  MgCtiLink *link = fresh->link;
   g_autofree char *last_text = dup_login_field (msg->root, "lastSequence");
   guint64 last = 0;
   gboolean complete;
@@ -155,28 +155,27 @@ resume (MgCtiSession *old, MgCtiSession *fresh, guint invoke_id, MgCstaMessage *
 
   if (last_text != NULL)
     g_ascii_string_to_unsigned (last_text, 10, 0, G_MAXUINT64, &last, NULL);
-  if (old->connection != NULL)
+  if (old->link != NULL)
     {
-      g_signal_handlers_disconnect_by_data (old->connection, old);
-      if (soup_websocket_connection_get_state (old->connection) == SOUP_WEBSOCKET_STATE_OPEN)
-        soup_websocket_connection_close (old->connection, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION,
-                                         "the session was resumed elsewhere");
-      g_clear_object (&old->connection);
+      g_signal_handlers_disconnect_by_data (old->link, old);
+      mg_cti_link_close (old->link, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION,
+                         "the session was resumed elsewhere");
+      g_clear_object (&old->link);
       g_clear_pointer (&old->slot, mg_source_slot_free);
       mg_cti_server_session_detached (old->server, old);
     }
   g_clear_handle_id (&old->cleanup_id, g_source_remove);
-  g_signal_handlers_disconnect_by_data (connection, fresh);
+  g_signal_handlers_disconnect_by_data (link, fresh);
   fresh->closing = fresh->ended = TRUE;
-  old->connection = g_object_ref (connection);
+  old->link = g_object_ref (link);
   old->slot = g_steal_pointer (&fresh->slot);
   old->remote_ip = mg_source_slot_get_client (old->slot);
   old->binary = fresh->binary;
   g_clear_pointer (&old->stream, mg_csta_stream_free);
   old->stream = g_steal_pointer (&fresh->stream);
   old->closing = old->timed_out = FALSE;
-  mg_cti_session_connect (old, connection);
-  mg_cti_server_adopt (old->server, connection, old); /* lets go of @fresh */
+  mg_cti_session_connect (old, link);
+  mg_cti_server_adopt (old->server, link, old); /* lets go of @fresh */
 
   missed = mg_cti_replay_since (old->replay, last, &complete);
   report = g_strdup_printf ("<x:resumed>true</x:resumed><x:replayed>%u</x:replayed>"

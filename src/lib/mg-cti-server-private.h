@@ -5,6 +5,7 @@
 
 #include "mg-call-manager-private.h"
 #include "mg-sip-agent.h"
+#include "mg-cti-link-private.h"
 #include "mg-cti-policy-private.h"
 #include "mg-cti-server.h"
 
@@ -24,9 +25,9 @@ void   mg_cti_server_session_closed    (MgCtiServer *self,
                                         gpointer     session);
 void   mg_cti_server_session_detached  (MgCtiServer *self,
                                         gpointer     session);
-void   mg_cti_server_adopt             (MgCtiServer             *self,
-                                        SoupWebsocketConnection *connection,
-                                        gpointer                 session);
+void   mg_cti_server_adopt             (MgCtiServer *self,
+                                        MgCtiLink   *link,
+                                        gpointer     session);
 gpointer mg_cti_server_lookup_session  (MgCtiServer *self,
                                         const char  *id);
 guint  mg_cti_server_get_resume_delay  (MgCtiServer *self);

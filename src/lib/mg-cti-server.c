@@ -37,7 +37,7 @@ struct _MgCtiServer
 
   MgStore *store;
   MgTokenSigner *signer;
-  GHashTable *connections; /* SoupWebsocketConnection* -> MgCtiSession* (owned) */
+  GHashTable *connections; /* MgCtiLink* -> MgCtiSession* (owned) */
   GHashTable *sessions; /* session ID -> MgCtiSession*, also while detached */
   MgCallManager *calls;
   MgSipAgent *agent;
@@ -186,11 +186,15 @@ on_websocket (SoupServer *server, SoupServerMessage *msg, const char *path,
   MgSourceSlot *slot = mg_websocket_take_slot (msg);
   MgCtiSession *session;
 
+  g_autoptr (MgCtiLink) link = NULL;
+
   g_return_if_fail (slot != NULL);
   g_debug ("CTI connection from %s (%s)", mg_source_slot_get_client (slot),
            soup_websocket_connection_get_protocol (connection));
-  session = mg_cti_session_new (self, connection, slot, bearer_of (msg));
-  g_hash_table_insert (self->connections, connection, session);
+  /* a text message is the invokeID and at most 64 KiB of XML */
+  link = mg_cti_link_new_websocket (connection, 4 + MG_CSTA_MAX_MESSAGE);
+  session = mg_cti_session_new (self, link, slot, bearer_of (msg));
+  g_hash_table_insert (self->connections, link, session);
 }
 
 /**
@@ -367,9 +371,9 @@ mg_cti_server_session_detached (MgCtiServer *self, gpointer session)
 
 /* @session takes over @connection (a resume). */
 void
-mg_cti_server_adopt (MgCtiServer *self, SoupWebsocketConnection *connection, gpointer session)
+mg_cti_server_adopt (MgCtiServer *self, MgCtiLink *link, gpointer session)
 {
-  g_hash_table_replace (self->connections, connection, g_object_ref (session));
+  g_hash_table_replace (self->connections, link, g_object_ref (session));
 }
 
 /* Returns: (nullable) (transfer none): the started session @id */

@@ -4,6 +4,7 @@
 #include <libsoup/soup.h>
 
 #include "mg-csta-private.h"
+#include "mg-cti-link-private.h"
 #include "mg-cti-events-private.h"
 #include "mg-cti-policy-private.h"
 #include "mg-cti-replay-private.h"
@@ -22,8 +23,8 @@ struct _MgCtiSession
   GObject parent_instance;
 
   MgCtiServer *server; /* owns us */
-  SoupWebsocketConnection *connection;
-  gboolean binary; /* csta-xml-tcp */
+  MgCtiLink *link;
+  gboolean binary; /* csta-xml-tcp or raw TLS: the 8-byte framed stream */
   MgCstaStream *stream;
   MgSourceSlot *slot; /* our hold on the client address */
   const char *remote_ip;
@@ -64,8 +65,8 @@ void mg_cti_session_drop            (MgCtiSession *self,
 void mg_cti_session_send_system_status (MgCtiSession *self,
                                         const char   *status);
 void mg_cti_session_start_heartbeat (MgCtiSession *self);
-void mg_cti_session_connect         (MgCtiSession            *self,
-                                     SoupWebsocketConnection *connection);
+void mg_cti_session_connect         (MgCtiSession *self,
+                                     MgCtiLink    *link);
 
 /* mg-cti-application.c */
 void mg_cti_start_application_session (MgCtiSession  *self,
@@ -78,10 +79,10 @@ void mg_cti_handle_stop               (MgCtiSession  *self,
                                        guint          invoke_id,
                                        MgCstaMessage *msg);
 
-MgCtiSession *mg_cti_session_new    (MgCtiServer             *server,
-                                     SoupWebsocketConnection *connection,
-                                     MgSourceSlot            *slot,
-                                     const char              *bearer_token);
+MgCtiSession *mg_cti_session_new    (MgCtiServer  *server,
+                                     MgCtiLink    *link,
+                                     MgSourceSlot *slot,
+                                     const char   *bearer_token);
 const char   *mg_cti_session_get_id (MgCtiSession *self);
 void          mg_cti_session_close  (MgCtiSession *self,
                                      gushort       code,

@@ -36,7 +36,6 @@
  */
 
 #define START_TIMEOUT_S 10
-#define KEEPALIVE_S 20
 #define CLOSE_SESSION_TIMER_EXPIRED 4000
 
 G_DEFINE_FINAL_TYPE (MgCtiSession, mg_cti_session, G_TYPE_OBJECT)
@@ -46,23 +45,20 @@ G_DEFINE_FINAL_TYPE (MgCtiSession, mg_cti_session, G_TYPE_OBJECT)
 static void
 send_raw (MgCtiSession *self, guint invoke_id, const char *xml)
 {
-  if (self->closing || self->connection == NULL
-      || soup_websocket_connection_get_state (self->connection) != SOUP_WEBSOCKET_STATE_OPEN)
+  g_autoptr (GBytes) frame = NULL;
+
+  if (self->closing || self->link == NULL || !mg_cti_link_is_open (self->link))
     return;
   if (self->binary)
-    {
-      g_autoptr (GBytes) frame = mg_csta_binary_frame (invoke_id, xml);
-
-      if (frame != NULL)
-        soup_websocket_connection_send_message (self->connection, SOUP_WEBSOCKET_DATA_BINARY,
-                                                frame);
-    }
+    frame = mg_csta_binary_frame (invoke_id, xml);
   else
     {
-      g_autofree char *frame = mg_csta_text_frame (invoke_id, xml);
+      char *text = mg_csta_text_frame (invoke_id, xml);
 
-      soup_websocket_connection_send_text (self->connection, frame);
+      frame = g_bytes_new_take (text, strlen (text));
     }
+  if (frame != NULL)
+    mg_cti_link_send (self->link, frame);
 }
 
 static const char *
@@ -128,9 +124,8 @@ mg_cti_session_close (MgCtiSession *self, gushort code, const char *reason)
   g_info ("CTI session %s (%s, %s): closing with %u: %s", self->id ? self->id : "-",
           self->application_id ? self->application_id : "no application", self->remote_ip, code,
           reason);
-  if (self->connection != NULL
-      && soup_websocket_connection_get_state (self->connection) == SOUP_WEBSOCKET_STATE_OPEN)
-    soup_websocket_connection_close (self->connection, code, reason);
+  if (self->link != NULL)
+    mg_cti_link_close (self->link, code, reason);
 }
 
 static gboolean
@@ -181,7 +176,7 @@ mg_cti_session_drop (MgCtiSession *self, const char *reason)
       send_raw (self, take_invoke_id (self), out->str);
     }
   self->ended = TRUE;
-  if (self->connection != NULL && !self->closing)
+  if (self->link != NULL && !self->closing)
     mg_cti_session_close (self, SOUP_WEBSOCKET_CLOSE_NORMAL, reason);
   else
     {
@@ -215,8 +210,9 @@ mg_cti_session_describe (MgCtiSession *self)
   json_object_set_string_member (object, "last_activity", last);
   json_object_set_int_member (object, "monitors", g_hash_table_size (self->monitors));
   json_object_set_int_member (object, "edition", self->edition);
-  json_object_set_string_member (object, "subprotocol", self->binary ? "csta-xml-tcp" : "csta-xml");
-  json_object_set_boolean_member (object, "connected", self->connection != NULL && !self->closing);
+  json_object_set_string_member (object, "subprotocol",
+                                 self->link ? mg_cti_link_get_subprotocol (self->link) : "");
+  json_object_set_boolean_member (object, "connected", self->link != NULL && !self->closing);
   return object;
 }
 
@@ -606,16 +602,15 @@ on_binary (MgCtiSession *self, GBytes *message)
 }
 
 static void
-on_message (SoupWebsocketConnection *connection, SoupWebsocketDataType type, GBytes *message,
-            MgCtiSession *self)
+on_received (MgCtiLink *link, GBytes *message, gboolean binary, MgCtiSession *self)
 {
   g_autoptr (MgCtiSession) alive = g_object_ref (self);
 
   if (self->closing)
     return;
-  if (type == SOUP_WEBSOCKET_DATA_TEXT && !self->binary)
+  if (!binary && !self->binary)
     on_text (self, message);
-  else if (type == SOUP_WEBSOCKET_DATA_BINARY && self->binary)
+  else if (binary && self->binary)
     on_binary (self, message);
   else
     mg_cti_session_close (self, SOUP_WEBSOCKET_CLOSE_UNSUPPORTED_DATA,
@@ -655,20 +650,20 @@ on_cleanup (gpointer data)
 }
 
 static void
-on_closed (SoupWebsocketConnection *connection, MgCtiSession *self)
+on_closed (MgCtiLink *link, MgCtiSession *self)
 {
   g_autoptr (MgCtiSession) alive = g_object_ref (self);
 
   self->closing = TRUE;
   stop_timers (self);
-  g_signal_handlers_disconnect_by_data (connection, self);
+  g_signal_handlers_disconnect_by_data (link, self);
   if (self->id == NULL || self->ended)
     {
       end (self);
       return;
     }
   /* dropped without StopApplicationSession: kept for a resume */
-  g_clear_object (&self->connection);
+  g_clear_object (&self->link);
   g_clear_pointer (&self->slot, mg_source_slot_free);
   self->remote_ip = "detached";
   mg_cti_server_session_detached (self->server, self);
@@ -676,12 +671,12 @@ on_closed (SoupWebsocketConnection *connection, MgCtiSession *self)
     g_timeout_add_seconds (mg_cti_server_get_resume_delay (self->server), on_cleanup, self);
 }
 
-/* Handles @connection's messages and its end. */
+/* Handles @link's messages and its end. */
 void
-mg_cti_session_connect (MgCtiSession *self, SoupWebsocketConnection *connection)
+mg_cti_session_connect (MgCtiSession *self, MgCtiLink *link)
 {
-  g_signal_connect (connection, "message", G_CALLBACK (on_message), self);
-  g_signal_connect (connection, "closed", G_CALLBACK (on_closed), self);
+  g_signal_connect (link, "received", G_CALLBACK (on_received), self);
+  g_signal_connect (link, "closed", G_CALLBACK (on_closed), self);
 }
 
 /* -- GObject ------------------------------------------------------------------ */
@@ -693,9 +688,9 @@ mg_cti_session_finalize (GObject *object)
 
   stop_timers (self);
   g_clear_handle_id (&self->cleanup_id, g_source_remove);
-  if (self->connection != NULL)
-    g_signal_handlers_disconnect_by_data (self->connection, self);
-  g_clear_object (&self->connection);
+  if (self->link != NULL)
+    g_signal_handlers_disconnect_by_data (self->link, self);
+  g_clear_object (&self->link);
   g_clear_pointer (&self->replay, mg_cti_replay_free);
   g_clear_pointer (&self->agents, g_hash_table_unref);
   g_clear_pointer (&self->stream, mg_csta_stream_free);
@@ -727,28 +722,21 @@ mg_cti_session_init (MgCtiSession *self)
 
 /* @slot: (transfer full): the connection's admission by the source policy */
 MgCtiSession *
-mg_cti_session_new (MgCtiServer *server, SoupWebsocketConnection *connection, MgSourceSlot *slot,
+mg_cti_session_new (MgCtiServer *server, MgCtiLink *link, MgSourceSlot *slot,
                     const char *bearer_token)
 {
   MgCtiSession *self = g_object_new (MG_TYPE_CTI_SESSION, NULL);
 
   self->server = server;
   self->replay = mg_cti_replay_new (mg_cti_server_get_replay_events (server));
-  self->connection = g_object_ref (connection);
-  self->binary =
-    g_strcmp0 (soup_websocket_connection_get_protocol (connection), "csta-xml-tcp") == 0;
+  self->link = g_object_ref (link);
+  self->binary = mg_cti_link_is_binary (link);
   if (self->binary)
     self->stream = mg_csta_stream_new ();
   self->slot = slot;
   self->remote_ip = mg_source_slot_get_client (slot);
   self->bearer_token = g_strdup (bearer_token);
-  /* a text message is the invokeID and at most 64 KiB of XML (checked in
-   * on_text, which closes with 1009); libsoup's own cap is twice that and
-   * drops the connection without a close frame */
-  soup_websocket_connection_set_max_incoming_payload_size (connection,
-                                                           2 * (4 + MG_CSTA_MAX_MESSAGE));
-  soup_websocket_connection_set_keepalive_interval (connection, KEEPALIVE_S);
-  mg_cti_session_connect (self, connection);
+  mg_cti_session_connect (self, link);
   self->start_timeout_id = g_timeout_add_seconds (START_TIMEOUT_S, on_start_timeout, self);
   return self;
 }
