@@ -133,6 +133,7 @@ run_server (MgConfig *config)
   g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autoptr (MgServer) server = mg_server_new (config);
   g_autoptr (GError) error = NULL;
+  g_autofree char *tls_note = g_strdup ("");
   g_autoptr (MgLog) log = mg_log_new (mg_config_get_log_dir (config), &error);
 
   if (log == NULL)
@@ -153,11 +154,16 @@ run_server (MgConfig *config)
   g_unix_signal_add (SIGTERM, on_quit_signal, loop);
   notify ("READY=1");
   start_watchdog ();
+  if (mg_server_get_cti_tls_port (server) != 0)
+    {
+      g_free (tls_note);
+      tls_note = g_strdup_printf (", cti tls port %u", mg_server_get_cti_tls_port (server));
+    }
   g_message ("mediagated %s ready: client https port %u, admin https port %u, cti wss port %u, "
-             "client logger https port %u",
+             "client logger https port %u%s",
              mg_get_version (), mg_server_get_client_port (server),
              mg_server_get_admin_port (server), mg_server_get_cti_port (server),
-             mg_server_get_client_logger_port (server));
+             mg_server_get_client_logger_port (server), tls_note);
 
   g_main_loop_run (loop);
   mg_server_stop (server);

@@ -53,6 +53,9 @@ struct _MgConfig
   guint admin_port;
   char *cti_address;
   guint cti_port;
+  gboolean cti_tls_enabled;
+  char *cti_tls_address;
+  guint cti_tls_port;
   gboolean client_logger_enabled;
   char *client_logger_address;
   guint client_logger_port;
@@ -93,6 +96,9 @@ static const KeySpec key_specs[] = {
   { "admin-listener", "port", KEY_PORT, "7444", FIELD (admin_port) },
   { "cti-listener", "address", KEY_ADDRESS, "0.0.0.0", FIELD (cti_address) },
   { "cti-listener", "port", KEY_PORT, "8090", FIELD (cti_port) },
+  { "cti-tls-listener", "enabled", KEY_BOOL, "false", FIELD (cti_tls_enabled) },
+  { "cti-tls-listener", "address", KEY_ADDRESS, "0.0.0.0", FIELD (cti_tls_address) },
+  { "cti-tls-listener", "port", KEY_PORT, "8091", FIELD (cti_tls_port) },
   { "client-logger", "enabled", KEY_BOOL, "true", FIELD (client_logger_enabled) },
   { "client-logger", "address", KEY_ADDRESS, "0.0.0.0", FIELD (client_logger_address) },
   { "client-logger", "port", KEY_PORT, "9090", FIELD (client_logger_port) },
@@ -541,6 +547,30 @@ STRING_GETTER (cti_address, cti_address, "")
  * Returns: the CTI listener's TCP port (0: any free port)
  */
 UINT_GETTER (guint, cti_port, cti_port)
+
+/**
+ * mg_config_get_cti_tls_enabled:
+ * @self: a config
+ *
+ * Returns: whether the raw CSTA-over-TLS listener (8-byte framing) runs
+ */
+UINT_GETTER (gboolean, cti_tls_enabled, cti_tls_enabled)
+
+/**
+ * mg_config_get_cti_tls_address:
+ * @self: a config
+ *
+ * Returns: the raw CSTA-over-TLS listener's address
+ */
+STRING_GETTER (cti_tls_address, cti_tls_address, "")
+
+/**
+ * mg_config_get_cti_tls_port:
+ * @self: a config
+ *
+ * Returns: the raw CSTA-over-TLS listener's TCP port (0: any free port)
+ */
+UINT_GETTER (guint, cti_tls_port, cti_tls_port)
 /**
  * mg_config_get_admin_on_client:
  * @self: a config

@@ -30,7 +30,7 @@ struct _MgCtiLink
   GIOStream *stream;
   GCancellable *cancellable;
   GQueue writes; /* GBytes, the head being written */
-  gsize queued;  /* bytes in writes */
+  gsize queued; /* bytes in writes */
   gboolean closing;
   gboolean stream_closing;
   gboolean closed;
@@ -78,11 +78,11 @@ mg_cti_link_class_init (MgCtiLinkClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = mg_cti_link_dispose;
 
-  signals[SIGNAL_RECEIVED] = g_signal_new ("received", G_TYPE_FROM_CLASS (klass),
-                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 2,
-                                           G_TYPE_BYTES, G_TYPE_BOOLEAN);
-  signals[SIGNAL_CLOSED] = g_signal_new ("closed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                                         0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[SIGNAL_RECEIVED] =
+    g_signal_new ("received", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_BYTES, G_TYPE_BOOLEAN);
+  signals[SIGNAL_CLOSED] = g_signal_new ("closed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                         NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -133,8 +133,8 @@ on_read (GObject *source, GAsyncResult *result, gpointer data)
 {
   g_autoptr (MgCtiLink) self = data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result,
-                                                              &error);
+  g_autoptr (GBytes) bytes =
+    g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
 
   if (self->closed)
     return;
@@ -263,8 +263,7 @@ mg_cti_link_send (MgCtiLink *self, GBytes *frame)
   if (self->websocket != NULL)
     {
       if (mg_cti_link_is_binary (self))
-        soup_websocket_connection_send_message (self->websocket, SOUP_WEBSOCKET_DATA_BINARY,
-                                                frame);
+        soup_websocket_connection_send_message (self->websocket, SOUP_WEBSOCKET_DATA_BINARY, frame);
       else
         soup_websocket_connection_send_message (self->websocket, SOUP_WEBSOCKET_DATA_TEXT, frame);
       return;

@@ -197,6 +197,51 @@ on_websocket (SoupServer *server, SoupServerMessage *msg, const char *path,
   g_hash_table_insert (self->connections, link, session);
 }
 
+/* A connection to the raw CSTA-over-TLS listener: the same sessions, the
+ * ECMA-323 TCP framing without a WebSocket (existing TCP CSTA tools). One
+ * connection per address as on the WebSocket listener; behind a listed
+ * load balancer there is no header to name the client, so its own address
+ * counts (it may hold many). */
+static void
+on_tls_stream (MgHttpListener *listener, GIOStream *stream, GSocketAddress *remote,
+               gpointer user_data)
+{
+  MgCtiServer *self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (MgCtiLink) link = NULL;
+  MgSourceSlot *slot;
+
+  if (!G_IS_INET_SOCKET_ADDRESS (remote))
+    return;
+  slot = mg_source_policy_admit (
+    self->policy, g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)), NULL, &error);
+  if (slot == NULL)
+    {
+      g_info ("CTI TLS connection refused: %s", error->message);
+      g_io_stream_close_async (stream, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
+      return;
+    }
+  g_debug ("CTI TLS connection from %s", mg_source_slot_get_client (slot));
+  link = mg_cti_link_new_stream (stream);
+  g_hash_table_insert (self->connections, link, mg_cti_session_new (self, link, slot, NULL));
+}
+
+/**
+ * mg_cti_server_attach_tls:
+ * @self: a CTI server
+ * @listener: the raw CSTA-over-TLS listener
+ *
+ * Serves application sessions on @listener's TLS streams, with the
+ * ECMA-323 8-byte framing (docs/cti.md).
+ */
+void
+mg_cti_server_attach_tls (MgCtiServer *self, MgHttpListener *listener)
+{
+  g_return_if_fail (MG_IS_CTI_SERVER (self));
+
+  mg_http_listener_set_stream_handler (listener, on_tls_stream, self);
+}
+
 /**
  * mg_cti_server_attach:
  * @self: a CTI server

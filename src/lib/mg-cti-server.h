@@ -20,6 +20,8 @@ MgCtiServer *mg_cti_server_new            (MgStore       *store,
                                            MgTokenSigner *signer);
 void         mg_cti_server_attach         (MgCtiServer    *self,
                                            MgHttpListener *listener);
+void         mg_cti_server_attach_tls     (MgCtiServer    *self,
+                                           MgHttpListener *listener);
 guint        mg_cti_server_count_sessions (MgCtiServer *self);
 
 G_END_DECLS

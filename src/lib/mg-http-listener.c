@@ -36,6 +36,9 @@ struct _MgHttpListener
   guint max_per_source;
   guint idle_timeout;
   guint max_body_size;
+  /* a listener for something else than HTTP over TLS: its streams */
+  MgStreamHandler stream_handler;
+  gpointer stream_handler_data;
 };
 
 typedef struct
@@ -124,6 +127,15 @@ on_handshake_done (GObject *source, GAsyncResult *result, gpointer data)
 
   local = g_socket_connection_get_local_address (hs->tcp, NULL);
   remote = g_socket_connection_get_remote_address (hs->tcp, NULL);
+  if (hs->listener->stream_handler != NULL)
+    {
+      /* the protocol on top keeps its own time (e.g. a CTI session timer) */
+      g_socket_set_timeout (g_socket_connection_get_socket (hs->tcp), 0);
+      hs->listener->stream_handler (hs->listener, G_IO_STREAM (hs->tls), remote,
+                                    hs->listener->stream_handler_data);
+      handshake_free (hs);
+      return;
+    }
   if (!soup_server_accept_iostream (hs->listener->server, G_IO_STREAM (hs->tls), local, remote,
                                     &error))
     g_debug ("cannot serve connection from %s: %s", hs->source, error->message);
@@ -476,6 +488,26 @@ mg_http_listener_add_handler (MgHttpListener *self, const char *path, SoupServer
  *
  * Returns: how many connections are open (including handshakes)
  */
+/**
+ * mg_http_listener_set_stream_handler: (skip)
+ * @self: a listener
+ * @handler: what takes each connection once its TLS handshake is done
+ * @user_data: for @handler
+ *
+ * Makes @self a listener for another protocol over TLS (e.g. raw CSTA):
+ * its connections go to @handler instead of HTTP. The per-source limit
+ * and the handshake timeout still apply; the idle timeout does not.
+ */
+void
+mg_http_listener_set_stream_handler (MgHttpListener *self, MgStreamHandler handler,
+                                     gpointer user_data)
+{
+  g_return_if_fail (MG_IS_HTTP_LISTENER (self));
+
+  self->stream_handler = handler;
+  self->stream_handler_data = user_data;
+}
+
 guint
 mg_http_listener_get_connection_count (MgHttpListener *self)
 {

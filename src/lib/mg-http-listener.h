@@ -36,4 +36,23 @@ void             mg_http_listener_add_handler     (MgHttpListener    *self,
                                                    GDestroyNotify     destroy);
 guint            mg_http_listener_get_connection_count (MgHttpListener *self);
 
+/**
+ * MgStreamHandler:
+ * @listener: the listener
+ * @stream: (transfer none): the TLS connection, handshake done
+ * @remote: (transfer none): the peer's address
+ * @user_data: the handler's data
+ *
+ * Takes a connection of a listener that does not serve HTTP; it keeps a
+ * reference to @stream as long as it uses it.
+ */
+typedef void (*MgStreamHandler) (MgHttpListener *listener,
+                                 GIOStream      *stream,
+                                 GSocketAddress *remote,
+                                 gpointer        user_data);
+
+void             mg_http_listener_set_stream_handler (MgHttpListener *self,
+                                                      MgStreamHandler handler,
+                                                      gpointer        user_data);
+
 G_END_DECLS

@@ -51,6 +51,7 @@ struct _MgServer
   MgHttpListener *client;
   MgHttpListener *admin;
   MgHttpListener *cti;
+  MgHttpListener *cti_tls; /* raw CSTA over TLS, when enabled */
   MgHttpListener *client_logger_listener;
   MgClientLogger *client_logger;
   MgAdminApi *admin_api;
@@ -87,6 +88,7 @@ mg_server_dispose (GObject *object)
   g_clear_object (&self->admin);
   g_clear_object (&self->cti_server);
   g_clear_object (&self->cti);
+  g_clear_object (&self->cti_tls);
   g_clear_object (&self->client_logger);
   g_clear_object (&self->client_logger_listener);
   g_clear_object (&self->certificate);
@@ -397,6 +399,14 @@ start_listeners (MgServer *self, GError **error)
   mg_cti_server_set_call_manager (self->cti_server, self->call_manager);
   mg_cti_server_set_sip_agent (self->cti_server, self->sip_agent);
   mg_cti_server_attach (self->cti_server, self->cti);
+  if (mg_config_get_cti_tls_enabled (self->config))
+    {
+      self->cti_tls = start_listener (self, "cti-tls", mg_config_get_cti_tls_address (self->config),
+                                      mg_config_get_cti_tls_port (self->config), error);
+      if (self->cti_tls == NULL)
+        return FALSE;
+      mg_cti_server_attach_tls (self->cti_server, self->cti_tls);
+    }
   return start_client_logger (self, error);
 }
 
@@ -594,6 +604,20 @@ mg_server_get_cti_port (MgServer *self)
 {
   g_return_val_if_fail (MG_IS_SERVER (self), 0);
   return self->cti ? mg_http_listener_get_port (self->cti) : 0;
+}
+
+/**
+ * mg_server_get_cti_tls_port:
+ * @self: a server
+ *
+ * Returns: the raw CSTA-over-TLS listener's port, or 0 when it is off or
+ *   before start
+ */
+guint
+mg_server_get_cti_tls_port (MgServer *self)
+{
+  g_return_val_if_fail (MG_IS_SERVER (self), 0);
+  return self->cti_tls ? mg_http_listener_get_port (self->cti_tls) : 0;
 }
 
 /**

@@ -27,6 +27,7 @@ MgStore     *mg_server_get_store         (MgServer *self);
 guint        mg_server_get_client_port   (MgServer *self);
 guint        mg_server_get_admin_port    (MgServer *self);
 guint        mg_server_get_cti_port      (MgServer *self);
+guint        mg_server_get_cti_tls_port  (MgServer *self);
 guint        mg_server_get_client_logger_port (MgServer *self);
 gint64       mg_server_get_uptime        (MgServer *self);
 const char  *mg_server_get_initial_password_file (MgServer *self);

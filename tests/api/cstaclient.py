@@ -1,10 +1,14 @@
 """A CSTA application for tests (docs/cti.md): libsoup 3 WebSocket through
 GObject introspection, subprotocol csta-xml (text frames: 4-digit invokeID
 + one XML document) or csta-xml-tcp (binary frames carrying the ECMA-323
-TCP byte stream with its 8-byte header). Messages are parsed with
+TCP byte stream with its 8-byte header), and CstaTlsClient for the raw
+CSTA-over-TLS listener (the same byte stream, no WebSocket). Messages are parsed with
 ElementTree; `find(el, "a/b")` looks by local name, whatever the namespace.
 """
+import socket
+import ssl
 import struct
+import threading
 import time
 import xml.etree.ElementTree as ET
 
@@ -120,6 +124,12 @@ class CstaClient:
         if data_type == Soup.WebsocketDataType.TEXT:
             self.messages.append(Message(int(raw[:4]), raw[4:].decode()))
             return
+        self._feed(raw)
+
+    def _feed(self, raw):
+        """ECMA-323 TCP bytes: 8-byte headers (2 zero bytes, the length
+        with the header, the 4-digit invokeID), a message may come in
+        pieces or several at once."""
         self.buffer += raw
         while len(self.buffer) >= 8:
             length = struct.unpack(">H", self.buffer[2:4])[0]
@@ -190,3 +200,67 @@ class CstaClient:
         if self.conn is not None and self.conn.get_state() == Soup.WebsocketState.OPEN:
             self.conn.close(1000, None)
             self.spin(lambda: self.close_code is not None, 2)
+
+
+class CstaTlsClient(CstaClient):
+    """The same client over the raw CSTA-over-TLS listener: the ECMA-323
+    TCP byte stream with its 8-byte header, as existing TCP CSTA tools
+    speak it. close_code is "eof" once the server ended the stream."""
+
+    def __init__(self, port, host="127.0.0.1", source=None, chunk=None):
+        super().__init__(port, protocol="tls", host=host, source=source)
+        self.address = (host, port)
+        self.chunk = chunk  # send each frame in pieces of this many bytes
+        self.sock = None
+        self.lock = threading.Lock()
+
+    def connect(self):
+        ctx = ssl.create_default_context()
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        raw = socket.create_connection(self.address, timeout=10,
+                                       source_address=(self.source, 0) if self.source else None)
+        self.sock = ctx.wrap_socket(raw)
+        self.sock.settimeout(None)
+        threading.Thread(target=self._read, daemon=True).start()
+        return self
+
+    def _read(self):
+        while True:
+            try:
+                data = self.sock.recv(65536)
+            except OSError:
+                data = b""
+            if not data:
+                self.close_code = "eof"
+                return
+            with self.lock:
+                self._feed(data)
+
+    def spin(self, predicate, timeout=5):
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            with self.lock:
+                if predicate():
+                    return True
+            time.sleep(0.005)
+        with self.lock:
+            return predicate()
+
+    def send_bytes(self, data):
+        step = self.chunk or len(data)
+        for i in range(0, len(data), step):
+            self.sock.sendall(data[i:i + step])
+            if self.chunk:
+                time.sleep(0.01)
+
+    def send_raw(self, invoke_id, xml):
+        self.send_bytes(self.frame_bytes(invoke_id, xml))
+
+    def close(self):
+        if self.sock is not None:
+            try:
+                self.sock.close()
+            except OSError:
+                pass
+            self.sock = None

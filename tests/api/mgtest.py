@@ -37,7 +37,7 @@ def free_port(ip="127.0.0.1"):
 
 
 READY = re.compile(r"ready: client https port (\d+), admin https port (\d+), cti wss port (\d+)"
-                   r", client logger https port (\d+)")
+                   r", client logger https port (\d+)(?:, cti tls port (\d+))?")
 
 
 class Response:
@@ -107,6 +107,7 @@ class Daemon:
                     self.client_port, self.admin_port = int(m.group(1)), int(m.group(2))
                     self.cti_port = int(m.group(3))
                     self.client_logger_port = int(m.group(4))
+                    self.cti_tls_port = int(m.group(5)) if m.group(5) else None
                     ready.set()
         threading.Thread(target=pump, daemon=True).start()
         if not ready.wait(timeout):

@@ -2,10 +2,11 @@
 wss://…/csta with subprotocols csta-xml and csta-xml-tcp, ECMA-354 session
 start with an access token, edition negotiation, the session timer and the
 heartbeat, errors for bad input that leave the session usable."""
+import struct
 import time
 import unittest
 
-from cstaclient import (ED4, ED6, EVENT_ID, SESSION_NS, CstaClient, find, start_session,
+from cstaclient import (ED4, ED6, EVENT_ID, SESSION_NS, CstaClient, CstaTlsClient, find, start_session,
                         text)
 from mgtest import Daemon
 from wsphone import WsPhone
@@ -899,6 +900,85 @@ class AdminSessions(SessionCase):
         self.assertEqual(reply.name, "StartApplicationSessionNegResponse", reply)
         self.assertEqual(text(reply.root, "errorCode/definedError"), "maxNumberSessions")
         self.assertEqual(c.wait_closed(), 1008)
+
+
+class TlsListener(unittest.TestCase):
+    """The optional raw CSTA-over-TLS listener ([cti-tls-listener], off by
+    default): existing TCP CSTA tools speak the ECMA-323 8-byte framing
+    over TLS, without a WebSocket, to the same sessions."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.d = Daemon(extra_config="[cti-tls-listener]\nenabled=true\naddress=127.0.0.1\nport=0\n")
+        cls.d.start()
+        r = cls.d.admin("POST", "/cms/api/v1/clients", {"client_id": "crm", "client_secret": SECRET})
+        assert r.status == 201, r
+        r = cls.d.admin("POST", "/cms/api/v1/extensions", {
+            "from": "1000", "to": "1000", "digest": {"username": "1000", "password": "p1000"}})
+        assert r.status == 201, r
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.d.cleanup()
+
+    def token(self):
+        return self.d.client("POST", "/oauth/token", "grant_type=client_credentials",
+                             auth=("crm", SECRET), content_type=FORM).json["access_token"]
+
+    def client(self, **kw):
+        c = CstaTlsClient(self.d.cti_tls_port, **kw).connect()
+        self.addCleanup(c.close)
+        return c
+
+    def test_a_session_in_pieces_and_merged_frames(self):
+        # every frame arrives in 7-byte pieces: the server re-frames the stream
+        c = self.client(chunk=7)
+        c.start(self.token())
+        monitor = text(c.request(monitor_start("1000")).root, "monitorCrossRefID")
+        self.assertIsNotNone(monitor)
+        # two requests in one write: both answered, in order
+        c.chunk = None
+        c.send_bytes(c.frame_bytes(41, f'<RequestSystemStatus xmlns="{ED6}"/>')
+                     + c.frame_bytes(42, f'<GetAgentState xmlns="{ED6}"><device>1000</device>'
+                                         '</GetAgentState>'))
+        first, second = c.wait(lambda m: m.invoke_id == 41), c.wait(lambda m: m.invoke_id == 42)
+        self.assertEqual((first.name, second.name),
+                         ("RequestSystemStatusResponse", "GetAgentStateResponse"))
+        # events come over it too, 9999 and all
+        reply = c.request(f'<SetAgentState xmlns="{ED6}"><device>1000</device>'
+                          '<requestedAgentState>loggedOn</requestedAgentState>'
+                          '<agentID>alice</agentID></SetAgentState>')
+        self.assertEqual(reply.name, "SetAgentStateResponse", reply)
+        event = c.wait(lambda m: m.invoke_id == EVENT_ID, 5)
+        self.assertEqual((event.name, text(event.root, "monitorCrossRefID")),
+                         ("AgentLoggedOnEvent", monitor))
+        items = self.d.admin("GET", "/cms/api/v1/cti/sessions").json["items"]
+        self.assertEqual([i["subprotocol"] for i in items if i["session_id"] == c.session_id],
+                         ["tls"])
+        c.request(f'<StopApplicationSession xmlns="{SESSION_NS}"><sessionID>{c.session_id}'
+                  '</sessionID></StopApplicationSession>')
+        self.assertEqual(c.wait_closed(), "eof")
+
+    def test_the_same_rules_as_the_websocket_listener(self):
+        first = self.client()
+        first.start(self.token())
+        # one connection per address: a second one from here is ended at once
+        self.assertEqual(self.client().wait_closed(), "eof")
+        # another address is fine; its first message must be StartApplicationSession
+        other = self.client(source="127.0.0.2")
+        reply = other.request(f'<RequestSystemStatus xmlns="{ED6}"/>')
+        self.assertEqual(text(reply.root, "security"), "generic", reply)
+        self.assertEqual(other.wait_closed(), "eof")
+        # a stream that is not ECMA-323 framing ends the connection
+        bad = self.client(source="127.0.0.3")
+        bad.send_bytes(struct.pack(">HH", 0x1603, 8) + b"0001")
+        self.assertEqual(bad.wait_closed(), "eof")
+        first.request(f'<RequestSystemStatus xmlns="{ED6}"/>')  # the first one goes on
+
+    def test_off_by_default(self):
+        d = Daemon().start()
+        self.addCleanup(d.cleanup)
+        self.assertIsNone(d.cti_tls_port)
 
 
 if __name__ == "__main__":
