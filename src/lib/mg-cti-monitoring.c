@@ -21,6 +21,7 @@ typedef struct
   char *id;
   char *device;
   GHashTable *suppressed; /* MonitorFilter flag -> its group; TRUE suppresses */
+  gboolean invert; /* private invertFilter: the flags set select instead */
 } Monitor;
 
 static void
@@ -61,6 +62,66 @@ read_filter (Monitor *monitor, xmlNode *filter)
         }
 }
 
+/* Our private options of a MonitorStart (docs/cti.md):
+ * extensions/privateData/private/{invertFilter, existingCalls}. */
+static gboolean
+private_flag (xmlNode *request, const char *name, const char *value)
+{
+  xmlNode *private = mg_csta_find (request, "extensions/privateData/private");
+  g_autofree char *text = private ? mg_csta_dup_text (private, name) : NULL;
+
+  return g_strcmp0 (text, value) == 0
+         || (g_strcmp0 (value, "true") == 0 && g_strcmp0 (text, "1") == 0);
+}
+
+/* The device's calls as SnapshotDevice reports them: one
+ * snapshotDeviceResponseInfo per connection. */
+static void
+write_device_snapshot (GString *out, GArray *connections, const char *device)
+{
+  for (guint i = 0; i < connections->len; i++)
+    {
+      MgCtiConnection *c = &g_array_index (connections, MgCtiConnection, i);
+
+      mg_csta_open (out, "snapshotDeviceResponseInfo", NULL);
+      mg_csta_open (out, "connectionIdentifier", NULL);
+      mg_csta_leaf (out, "callID", c->call_id);
+      mg_csta_leaf (out, "deviceID", device);
+      mg_csta_close (out, "connectionIdentifier");
+      mg_csta_open (out, "localCallState", NULL);
+      mg_csta_open (out, "compoundCallState", NULL);
+      mg_csta_leaf (out, "localConnectionState", c->state);
+      mg_csta_close (out, "compoundCallState");
+      mg_csta_close (out, "localCallState");
+      mg_csta_close (out, "snapshotDeviceResponseInfo");
+    }
+}
+
+/* MonitorStartResponse's private part: the filter's sense, and the calls
+ * in progress when asked for. */
+static void
+write_monitor_private (GString *out, Monitor *monitor, GArray *existing)
+{
+  if (!monitor->invert && existing == NULL)
+    return;
+  mg_csta_open (out, "extensions", NULL);
+  mg_csta_open (out, "privateData", NULL);
+  mg_csta_open (out, "private", NULL);
+  g_string_append_printf (out, "<x:monitor xmlns:x=\"%s\">", MG_CSTA_NS_PRIVATE);
+  if (monitor->invert)
+    g_string_append (out, "<x:invertFilter>true</x:invertFilter>");
+  if (existing != NULL)
+    {
+      g_string_append (out, "<x:snapshot>");
+      write_device_snapshot (out, existing, monitor->device);
+      g_string_append (out, "</x:snapshot>");
+    }
+  g_string_append (out, "</x:monitor>");
+  mg_csta_close (out, "private");
+  mg_csta_close (out, "privateData");
+  mg_csta_close (out, "extensions");
+}
+
 /* The filter in effect, groups in schema order, flags sorted (as the
  * schema lists them). */
 static void
@@ -98,6 +159,7 @@ mg_cti_handle_monitor_start (MgCtiSession *self, guint invoke_id, MgCstaMessage 
   g_autofree char *device = mg_csta_dup_text (msg->root, "monitorObject/deviceObject");
   g_autoptr (GString) out = g_string_new (NULL);
   xmlNode *filter = mg_csta_find (msg->root, "requestedMonitorFilter");
+  g_autoptr (GArray) existing = NULL;
   Monitor *monitor;
 
   if (device == NULL)
@@ -121,13 +183,18 @@ mg_cti_handle_monitor_start (MgCtiSession *self, guint invoke_id, MgCstaMessage 
   monitor->device = g_steal_pointer (&device);
   monitor->suppressed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   read_filter (monitor, filter);
+  monitor->invert = private_flag (msg->root, "invertFilter", "true");
   g_hash_table_insert (mg_cti_session_get_monitors (self), monitor->id, monitor);
+  if (private_flag (msg->root, "existingCalls", "snapshot"))
+    existing = mg_cti_server_snapshot_device (mg_cti_session_get_server (self), monitor->device);
 
   mg_csta_open (out, "MonitorStartResponse", mg_cti_session_get_namespace (self));
   mg_csta_leaf (out, "monitorCrossRefID", monitor->id);
   if (filter != NULL)
     write_filter (out, "actualMonitorFilter", monitor);
-  mg_csta_leaf (out, "monitorExistingCalls", "false");
+  /* the device's calls in progress report their next events here too */
+  mg_csta_leaf (out, "monitorExistingCalls", "true");
+  write_monitor_private (out, monitor, existing);
   mg_csta_close (out, "MonitorStartResponse");
   mg_cti_session_send (self, invoke_id, out->str);
   g_info ("CTI session %s monitors %s (%s)", mg_cti_session_get_id (self), monitor->device,
@@ -207,22 +274,7 @@ mg_cti_handle_snapshot_device (MgCtiSession *self, guint invoke_id, MgCstaMessag
   mg_csta_open (out, "SnapshotDeviceResponse", mg_cti_session_get_namespace (self));
   mg_csta_open (out, "crossRefIDorSnapshotData", NULL);
   mg_csta_open (out, "snapshotData", NULL);
-  for (guint i = 0; i < connections->len; i++)
-    {
-      MgCtiConnection *c = &g_array_index (connections, MgCtiConnection, i);
-
-      mg_csta_open (out, "snapshotDeviceResponseInfo", NULL);
-      mg_csta_open (out, "connectionIdentifier", NULL);
-      mg_csta_leaf (out, "callID", c->call_id);
-      mg_csta_leaf (out, "deviceID", device);
-      mg_csta_close (out, "connectionIdentifier");
-      mg_csta_open (out, "localCallState", NULL);
-      mg_csta_open (out, "compoundCallState", NULL);
-      mg_csta_leaf (out, "localConnectionState", c->state);
-      mg_csta_close (out, "compoundCallState");
-      mg_csta_close (out, "localCallState");
-      mg_csta_close (out, "snapshotDeviceResponseInfo");
-    }
+  write_device_snapshot (out, connections, device);
   mg_csta_close (out, "snapshotData");
   mg_csta_close (out, "crossRefIDorSnapshotData");
   mg_csta_close (out, "SnapshotDeviceResponse");
@@ -248,7 +300,8 @@ mg_cti_monitors_deliver (MgCtiSession *self, const char *device, GPtrArray *even
           MgCtiEvent *event = g_ptr_array_index (events, i);
           g_autofree char *flag = mg_cti_event_filter_flag (event->name);
 
-          if (!g_hash_table_contains (monitor->suppressed, flag))
+          /* a flag set suppresses its event, or, inverted, selects it */
+          if (g_hash_table_contains (monitor->suppressed, flag) == monitor->invert)
             mg_cti_session_send_event (self, monitor->id, event);
         }
     }

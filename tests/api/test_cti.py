@@ -498,6 +498,41 @@ class Monitors(unittest.TestCase):
         self.assertEqual(text(failed.root, "cause"), "busy")
         self.assertEqual(text(cleared.root, "droppedConnection/deviceID"), "1000")
 
+    def test_invert_filter_and_existing_calls(self):
+        """Our private MonitorStart options: invertFilter (a flag set selects
+        its event, as with Avaya's switch) and existingCalls=snapshot (the
+        calls in progress in the response)."""
+        a, b = self.phone("1000"), self.phone("1001")
+        call_id = a.request("call", to="1001")["call_id"]
+        b.wait("incoming")
+        private = ('<extensions><privateData><private><x:invertFilter xmlns:x="urn:mediagate:cti:1">'
+                   'true</x:invertFilter><x:existingCalls xmlns:x="urn:mediagate:cti:1">snapshot'
+                   '</x:existingCalls></private></privateData></extensions>')
+        only_cleared = ("<requestedMonitorFilter><callcontrol><connectionCleared>true"
+                        "</connectionCleared></callcontrol></requestedMonitorFilter>")
+        reply = self.c.request(monitor_start("1001", only_cleared + private))
+        self.assertEqual(reply.name, "MonitorStartResponse", reply)
+        mb = text(reply.root, "monitorCrossRefID")
+        self.assertEqual(text(reply.root, "monitorExistingCalls"), "true")
+        self.assertEqual(text(reply.root, "extensions/privateData/private/monitor/invertFilter"),
+                         "true")
+        info = find(reply.root, "extensions/privateData/private/monitor/snapshot"
+                                "/snapshotDeviceResponseInfo")
+        self.assertEqual(text(info, "connectionIdentifier/callID"), call_id)
+        self.assertEqual(text(info, "localCallState/compoundCallState/localConnectionState"),
+                         "alerting")
+        # answered and hung up: of all that, only ConnectionCleared comes
+        b.request("accept", call_id=call_id)
+        a.request("hangup", call_id=call_id)
+        (cleared,) = self.events(mb, ["ConnectionClearedEvent"])
+        self.assertEqual(text(cleared.root, "droppedConnection/deviceID"), "1000")
+        time.sleep(0.3)
+        self.assertEqual([m for m in self.c.messages if m.invoke_id == EVENT_ID], [])
+        # without the options: no private part, the calls still reported from now on
+        reply = self.c.request(monitor_start("1000"))
+        self.assertIsNone(find(reply.root, "extensions"))
+        self.assertEqual(text(reply.root, "monitorExistingCalls"), "true")
+
     def test_change_monitor_filter(self):
         ma = self.monitor("1000")
         reply = self.c.request(f'<ChangeMonitorFilter xmlns="{ED6}"><monitorCrossRefID>{ma}</monitorCrossRefID>'
