@@ -40,8 +40,10 @@ transfer_detail (const char *device, MgCall *held, MgCallLeg *a, MgCall *active,
   json_object_set_string_member (detail, "secondary", mg_call_get_id (active));
   json_object_set_string_member (detail, "from", a->number ? a->number : "");
   json_object_set_boolean_member (detail, "from_sip", a->dialog != NULL);
+  json_object_set_boolean_member (detail, "from_restricted", a->restricted);
   json_object_set_string_member (detail, "to", x->number ? x->number : "");
   json_object_set_boolean_member (detail, "to_sip", x->dialog != NULL);
+  json_object_set_boolean_member (detail, "to_restricted", x->restricted);
   return detail;
 }
 
@@ -181,6 +183,7 @@ describe_parties (MgConference *conference)
 
       json_object_set_string_member (item, "call_id", mg_call_get_id (ref->call));
       json_object_set_boolean_member (item, "sip", leg->dialog != NULL);
+      json_object_set_boolean_member (item, "restricted", leg->restricted);
       json_array_add_object_element (array, item);
     }
   return array;
@@ -225,6 +228,7 @@ mg_call_manager_leave_conference (MgCallManager *self, MgCall *call, int index)
   JsonObject *who = mg_call_manager_party (leg->number, leg->display_name);
 
   json_object_set_boolean_member (who, "sip", leg->dialog != NULL);
+  json_object_set_boolean_member (who, "restricted", leg->restricted);
   json_object_set_object_member (detail, "party", who);
   json_object_set_string_member (detail, "party_call_id", mg_call_get_id (call));
   mg_conference_remove (conference, call, index);

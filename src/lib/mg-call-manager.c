@@ -1499,6 +1499,7 @@ on_incoming_sip (MgSipAgent *agent, MgSipDialog *dialog, MgCallManager *self)
   sip->dialog = g_object_ref (dialog);
   sip->number = g_strdup (mg_sip_dialog_get_remote_number (dialog));
   sip->display_name = g_strdup (mg_sip_dialog_get_remote_display (dialog));
+  sip->restricted = mg_sip_dialog_get_identity_withheld (dialog);
   g_signal_connect (dialog, "ended", G_CALLBACK (on_dialog_ended), call);
   g_signal_connect (dialog, "reoffered", G_CALLBACK (on_dialog_reoffered), call);
   g_signal_connect (dialog, "reinvite-answered", G_CALLBACK (on_dialog_reinvite_answered), call);

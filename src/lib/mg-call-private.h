@@ -33,6 +33,7 @@ typedef struct
   int sip_dtmf_pt;
   guint64 sdp_version;
   gboolean muted;
+  gboolean restricted; /* the SIP caller withheld its identity: CTI shows restricted */
 } MgCallLeg;
 
 MgCall     *mg_call_new            (const char *id,

@@ -291,8 +291,11 @@ static char *
 party_as_seen (JsonObject *detail, const char *name, MgCtiPolicy *policy)
 {
   g_autofree char *sip_flag = g_strconcat (name, "_sip", NULL);
+  g_autofree char *restricted_flag = g_strconcat (name, "_restricted", NULL);
   const char *number = string_member (detail, name);
 
+  if (json_object_get_boolean_member_with_default (detail, restricted_flag, FALSE))
+    return NULL;
   if (json_object_get_boolean_member_with_default (detail, sip_flag, FALSE) && policy != NULL
       && mg_cti_policy_masks (policy))
     return mg_cti_policy_mask (policy, number);
@@ -359,6 +362,8 @@ member_as_seen (JsonObject *member, MgCtiPolicy *policy)
 {
   const char *number = json_object_get_string_member_with_default (member, "number", NULL);
 
+  if (json_object_get_boolean_member_with_default (member, "restricted", FALSE))
+    return NULL;
   if (json_object_get_boolean_member_with_default (member, "sip", FALSE) && policy != NULL
       && mg_cti_policy_masks (policy))
     return mg_cti_policy_mask (policy, number);
@@ -432,7 +437,9 @@ mg_cti_events_for (MgCall *call, guint leg, guint caller, const char *type, Json
   MgCall *far_call;
   MgCallLeg *far = mg_call_manager_far_leg (call, leg, &far_call);
   /* callers' and called numbers on the SIP side are what masking hides */
-  g_autofree char *masked = far->dialog != NULL && policy != NULL && mg_cti_policy_masks (policy)
+  /* a caller that withheld its identity is restricted for every application */
+  g_autofree char *masked = far->restricted ? NULL
+                            : far->dialog != NULL && policy != NULL && mg_cti_policy_masks (policy)
                               ? mg_cti_policy_mask (policy, far->number)
                               : g_strdup (far->number);
   Parties p = {

@@ -355,8 +355,9 @@ mg_cti_handle_snapshot_call (MgCtiSession *self, guint invoke_id, MgCstaMessage 
   for (guint i = 0; i < parties->len; i++)
     {
       MgCtiParty *party = &g_array_index (parties, MgCtiParty, i);
-      g_autofree char *shown =
-        party->extension ? g_strdup (party->device) : mg_cti_session_mask (self, party->device);
+      g_autofree char *shown = party->extension    ? g_strdup (party->device)
+                               : party->restricted ? NULL
+                                                   : mg_cti_session_mask (self, party->device);
 
       mg_csta_open (out, "snapshotCallResponseInfo", NULL);
       mg_csta_open (out, "deviceOnCall", NULL);

@@ -82,6 +82,7 @@ typedef struct
   const char *device;
   const char *state;  /* LocalConnectionState */
   gboolean extension; /* one of our phones (else the SIP side) */
+  gboolean restricted; /* the caller withheld its identity */
 } MgCtiParty;
 
 GArray *mg_cti_server_snapshot_call    (MgCtiServer *self,

@@ -587,7 +587,7 @@ mg_cti_server_snapshot_call (MgCtiServer *self, const char *call_id)
   for (guint leg = 0; leg < 2; leg++)
     {
       MgCallLeg *l = mg_call_get_leg (call, leg);
-      MgCtiParty party = { l->number, NULL, l->dialog == NULL };
+      MgCtiParty party = { l->number, NULL, l->dialog == NULL, l->restricted };
 
       if (l->number == NULL)
         continue;

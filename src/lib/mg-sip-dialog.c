@@ -36,6 +36,7 @@ struct _MgSipDialog
   MgSipDialogState state;
   char *remote_number;
   char *remote_display;
+  gboolean identity_withheld; /* Privacy: id (or user, header), or anonymous */
   char *remote_sdp;
   char *call_id;
   guint final_status;
@@ -237,6 +238,19 @@ mg_sip_dialog_new_outbound (nua_t *nua, const MgSipAccount *account, const char 
   return self;
 }
 
+/* RFC 3323/3325: the caller asked that its identity not be passed on. */
+static gboolean
+withholds_identity (const sip_t *sip)
+{
+  if (sip->sip_privacy != NULL && sip->sip_privacy->priv_values != NULL)
+    for (const msg_param_t *value = sip->sip_privacy->priv_values; *value != NULL; value++)
+      if (g_ascii_strcasecmp (*value, "id") == 0 || g_ascii_strcasecmp (*value, "user") == 0
+          || g_ascii_strcasecmp (*value, "header") == 0)
+        return TRUE;
+  return sip->sip_from != NULL && sip->sip_from->a_url->url_user != NULL
+         && g_ascii_strcasecmp (sip->sip_from->a_url->url_user, "anonymous") == 0;
+}
+
 MgSipDialog *
 mg_sip_dialog_new_inbound (nua_handle_t *nh, const MgSipAccount *account, const sip_t *sip)
 {
@@ -254,6 +268,7 @@ mg_sip_dialog_new_inbound (nua_handle_t *nh, const MgSipAccount *account, const 
     }
   if (sip->sip_call_id != NULL)
     self->call_id = g_strdup (sip->sip_call_id->i_id);
+  self->identity_withheld = withholds_identity (sip);
   self->remote_sdp = sdp_of (sip);
   return self;
 }
@@ -704,6 +719,20 @@ mg_sip_dialog_get_remote_display (MgSipDialog *self)
 {
   g_return_val_if_fail (MG_IS_SIP_DIALOG (self), NULL);
   return self->remote_display;
+}
+
+/**
+ * mg_sip_dialog_get_identity_withheld:
+ * @self: a dialog
+ *
+ * Returns: whether the caller asked for privacy (`Privacy: id`, `user` or
+ *   `header`, or an anonymous From): applications get `restricted`
+ */
+gboolean
+mg_sip_dialog_get_identity_withheld (MgSipDialog *self)
+{
+  g_return_val_if_fail (MG_IS_SIP_DIALOG (self), FALSE);
+  return self->identity_withheld;
 }
 
 /**

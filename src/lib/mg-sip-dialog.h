@@ -35,6 +35,7 @@ gboolean         mg_sip_dialog_is_outbound        (MgSipDialog *self);
 const char      *mg_sip_dialog_get_local_number   (MgSipDialog *self);
 const char      *mg_sip_dialog_get_remote_number  (MgSipDialog *self);
 const char      *mg_sip_dialog_get_remote_display (MgSipDialog *self);
+gboolean         mg_sip_dialog_get_identity_withheld (MgSipDialog *self);
 const char      *mg_sip_dialog_get_remote_sdp     (MgSipDialog *self);
 const char      *mg_sip_dialog_get_call_id        (MgSipDialog *self);
 guint            mg_sip_dialog_get_final_status   (MgSipDialog *self);

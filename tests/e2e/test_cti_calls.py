@@ -6,14 +6,17 @@ and, for every action, what a person would notice at the phones: the call
 is answered in the page, the far phone gets the digits, both sides see the
 hangup.
 """
+import os
+import subprocess
 import time
 import unittest
 
-from mgcalls import (CLIENT_ID, CLIENT_SECRET, FAR_HZ, MIC_HZ, PhonePage, RtpRecorder, SipPlatform,
-                     assert_mix, assert_tone, browser, dtmf_digits, require_netns, wait_for)
+from mgcalls import (CLIENT_ID, CLIENT_SECRET, FAR_HZ, MIC_HZ, SIPP_DIR, PhonePage, RtpRecorder,
+                     SipPlatform, assert_mix, assert_tone, browser, dtmf_digits, free_udp_port,
+                     require_netns, wait_for)
 from cstaclient import ED6, EVENT_ID, CstaClient, find, text  # noqa: E402 (tests/api, on the path via mgcalls)
 
-FAR_USERS = {"2000": "p2000", "2001": "p2001"}
+FAR_USERS = {"2000": "p2000", "2001": "p2001", "2009": "p2009"}
 CAROL_HZ = 660  # what the second far phone plays
 SETUP_S = 15
 
@@ -281,6 +284,31 @@ class CtiWithPhones(unittest.TestCase):
         self.assertNotIn("2000", cleared.xml)
         self.assertIsNotNone(find(cleared.root, "releasingDevice/restricted"), cleared)
         self.expect("ConnectionClearedEvent")
+
+    def test_privacy_id_is_restricted_for_every_application(self):
+        """A caller with Privacy: id (sipp/uac_privacy.xml) is restricted in
+        CTI even for an application whose masking is none; the snapshot says
+        the same. Clearing the ringing connection refuses the call (480)."""
+        kam = self.sip.kamailio
+        sipp = subprocess.Popen(
+            ["sipp", "-sf", os.path.join(SIPP_DIR, "uac_privacy.xml"), "-s", "1000",
+             "-au", "2009", "-ap", "p2009", "-i", "127.0.0.1", "-p", str(free_udp_port()),
+             "-mi", "127.0.0.1", "-mp", str(free_udp_port()), "-m", "1", "-nostdin",
+             "-timeout", "30", f"{kam.ip}:{kam.port}"],
+            cwd=self.sip.tmp, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.addCleanup(lambda: sipp.poll() is None and sipp.kill())
+        delivered = self.expect("DeliveredEvent")["DeliveredEvent"]
+        call_id = text(delivered.root, "connection/callID")
+        self.assertIsNotNone(find(delivered.root, "callingDevice/restricted"), delivered)
+        self.assertNotIn("2009", delivered.xml)
+        snap = self.request("SnapshotCall", connection("snapshotObject", call_id, "1000"))
+        self.assertNotIn("2009", snap.xml)
+        self.assertEqual(len(find(snap.root, "crossRefIDorSnapshotData/snapshotData")), 2, snap)
+        self.page.wait_event("incoming", 5, call_id=call_id)
+        self.request("ClearConnection", connection("connectionToBeCleared", call_id, "1000"))
+        cleared = self.expect("ConnectionClearedEvent")["ConnectionClearedEvent"]
+        self.assertNotIn("2009", cleared.xml)
+        self.assertEqual(sipp.wait(10), 0, "sipp's scenario failed")
 
     def test_single_step_transfer_hands_the_far_phone_to_another_agent(self):
         """Blind transfer: bob, in a call with 1000, is asked (REFER) to call
