@@ -85,6 +85,32 @@ mg_call_manager_clear (MgCallManager *self, const char *call_id, const char *dev
   return TRUE;
 }
 
+/* The whole call ends (CTI ClearCall): every party is told the call was
+ * cleared, a conference ends for everyone. */
+gboolean
+mg_call_manager_clear_call (MgCallManager *self, const char *call_id, const char *device,
+                            GError **error)
+{
+  int index;
+  MgCall *call = mg_call_manager_call_of_device (self, call_id, device, &index, error);
+  MgConference *conference;
+
+  if (call == NULL)
+    return FALSE;
+  conference = mg_call_manager_conference_of (call);
+  g_object_set_data (G_OBJECT (call), CALL_CLEARED_KEY, GINT_TO_POINTER (TRUE));
+  if (conference != NULL)
+    {
+      MgCall *host = mg_conference_get_host (conference);
+
+      g_object_set_data (G_OBJECT (host), CALL_CLEARED_KEY, GINT_TO_POINTER (TRUE));
+      mg_call_manager_end_conference (self, conference, "remote_hangup");
+    }
+  else
+    mg_call_manager_hang_up (self, call, index);
+  return TRUE;
+}
+
 gboolean
 mg_call_manager_hold (MgCallManager *self, const char *call_id, const char *device, gboolean hold,
                       GError **error)

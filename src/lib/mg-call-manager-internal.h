@@ -51,6 +51,8 @@ struct _MgCallManager
 /* the conference a call's legs are in (the host call's, or a consultation
  * whose far party was added) */
 #define CONFERENCE_KEY "mg-conference"
+/* an application cleared the whole call (CTI ClearCall) */
+#define CALL_CLEARED_KEY "mg-call-cleared"
 
 /* A call an application asked a phone to place (CTI MakeCall): its ID is
  * given out at once; the phone places it with that ID, at once or once the

@@ -56,6 +56,10 @@ gboolean mg_call_manager_clear       (MgCallManager *self,
                                       const char    *call_id,
                                       const char    *device,
                                       GError       **error);
+gboolean mg_call_manager_clear_call  (MgCallManager *self,
+                                      const char    *call_id,
+                                      const char    *device,
+                                      GError       **error);
 gboolean mg_call_manager_hold        (MgCallManager *self,
                                       const char    *call_id,
                                       const char    *device,

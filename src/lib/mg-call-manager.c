@@ -183,6 +183,8 @@ mg_call_manager_send_ended (MgPhoneSession *phone, MgCall *call, const char *cau
     json_object_set_string_member (extra, "reason", reason);
   else
     json_object_set_null_member (extra, "reason");
+  if (g_object_get_data (G_OBJECT (call), CALL_CLEARED_KEY) != NULL)
+    json_object_set_boolean_member (extra, "call_cleared", TRUE);
   mg_call_manager_send_event (phone, "ended", call, extra);
 }
 

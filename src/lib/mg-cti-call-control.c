@@ -163,12 +163,20 @@ mg_cti_handle_clear_connection (MgCtiSession *self, guint invoke_id, MgCstaMessa
                      "noConnectionToClear", clear, NULL);
 }
 
-/* Our calls have two parties: clearing one connection clears the call. */
+static gboolean
+clear_call (MgCallManager *calls, const char *call_id, const char *device, gpointer data,
+            GError **error)
+{
+  return mg_call_manager_clear_call (calls, call_id, device, error);
+}
+
+/* The whole call ends, a conference included: each party's monitors get
+ * its ConnectionCleared, then CallCleared. */
 void
 mg_cti_handle_clear_call (MgCtiSession *self, guint invoke_id, MgCstaMessage *msg)
 {
   act_on_connection (self, invoke_id, msg, "callToBeCleared", "ClearCallResponse", "noCallToClear",
-                     clear, NULL);
+                     clear_call, NULL);
 }
 
 void

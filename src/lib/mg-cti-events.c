@@ -243,6 +243,19 @@ ended (GPtrArray *events, const Parties *p, const char *cause, gboolean was_up)
     }
 }
 
+/* An application cleared the whole call (ClearCall). */
+static void
+call_cleared (GPtrArray *events, const Parties *p)
+{
+  GString *out = add_event (events, "CallClearedEvent");
+
+  mg_csta_open (out, "clearedCall", NULL);
+  mg_csta_leaf (out, "callID", p->id);
+  mg_csta_close (out, "clearedCall");
+  mg_csta_leaf (out, "cause", "normalClearing");
+  linkage (out, p->linkage);
+}
+
 /* The call ringing our device rings @to instead (DeflectCall). */
 static void
 diverted (GPtrArray *events, const Parties *p, const char *to)
@@ -477,7 +490,11 @@ mg_cti_events_for (MgCall *call, guint leg, guint caller, const char *type, Json
            && g_strcmp0 (string_member (detail, "cause"), "transferred") != 0
            && g_strcmp0 (string_member (detail, "cause"), "conferenced") != 0
            && g_strcmp0 (string_member (detail, "cause"), "deflected") != 0)
-    ended (events, &p, string_member (detail, "cause"), was_up);
+    {
+      ended (events, &p, string_member (detail, "cause"), was_up);
+      if (json_object_get_boolean_member_with_default (detail, "call_cleared", FALSE))
+        call_cleared (events, &p);
+    }
   return events;
 }
 

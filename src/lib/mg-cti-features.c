@@ -96,6 +96,7 @@ static const FeatureList services[] = {
 };
 
 static const Feature call_control_events[] = {
+  { "callCleared", NULL },
   { "conferenced", NULL },
   { "connectionCleared", NULL },
   { "delivered", NULL },

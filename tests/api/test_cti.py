@@ -533,6 +533,24 @@ class Monitors(unittest.TestCase):
         self.assertIsNone(find(reply.root, "extensions"))
         self.assertEqual(text(reply.root, "monitorExistingCalls"), "true")
 
+    def test_clear_call_ends_it_for_both_with_call_cleared(self):
+        ma, mb = self.monitor("1000"), self.monitor("1001")
+        a, b = self.phone("1000"), self.phone("1001")
+        call_id = a.request("call", to="1001")["call_id"]
+        b.wait("incoming")
+        self.events(ma, ["ServiceInitiatedEvent", "OriginatedEvent", "DeliveredEvent"])
+        self.events(mb, ["DeliveredEvent"])
+        reply = self.c.request(f'<ClearCall xmlns="{ED6}"><callToBeCleared><callID>{call_id}</callID>'
+                               '<deviceID>1000</deviceID></callToBeCleared></ClearCall>')
+        self.assertEqual(reply.name, "ClearCallResponse", reply)
+        for monitor in (ma, mb):
+            cleared, call_cleared = self.events(monitor, ["ConnectionClearedEvent",
+                                                          "CallClearedEvent"])
+            self.assertEqual(text(call_cleared.root, "clearedCall/callID"), call_id)
+            self.assertEqual(text(call_cleared.root, "cause"), "normalClearing")
+        self.assertTrue(a.wait("ended")["call_cleared"])
+        self.assertTrue(b.wait("ended")["call_cleared"])
+
     def test_change_monitor_filter(self):
         ma = self.monitor("1000")
         reply = self.c.request(f'<ChangeMonitorFilter xmlns="{ED6}"><monitorCrossRefID>{ma}</monitorCrossRefID>'
