@@ -29,22 +29,6 @@
 #define OPUS_COMPLEXITY 3
 #define OPUS_BITRATE 24000
 
-static const char *
-leg_codec (MgCallLeg *leg)
-{
-  if (leg->webrtc != NULL)
-    return mg_webrtc_leg_get_encoding_name (leg->webrtc);
-  return leg->sip_codec ? leg->sip_codec->encoding_name : NULL;
-}
-
-static int
-leg_payload_type (MgCallLeg *leg)
-{
-  if (leg->webrtc != NULL)
-    return mg_webrtc_leg_get_payload_type (leg->webrtc);
-  return leg->sip_codec ? (int) leg->sip_codec->payload_type : -1;
-}
-
 static gboolean
 is_g711 (const char *name)
 {
@@ -57,8 +41,8 @@ static GstBin *
 add_converter (MgCall *self, guint index, MgCallLeg *to, GError **error)
 {
   MgCallLeg *from = mg_call_get_leg (self, index);
-  const char *in = leg_codec (from);
-  const char *out = leg_codec (to);
+  const char *in = mg_call_leg_get_codec (from);
+  const char *out = mg_call_leg_get_codec (to);
   gboolean to_sip = to->rtp != NULL;
   g_autofree char *in_lower = in ? g_ascii_strdown (in, -1) : NULL;
   g_autofree char *out_lower = out ? g_ascii_strdown (out, -1) : NULL;
@@ -66,7 +50,8 @@ add_converter (MgCall *self, guint index, MgCallLeg *to, GError **error)
   const char *sip_vars[] = { "SIP_PT", NULL };
   const char *g711_vars[] = { "SIP_PT", "LATENCY", NULL };
   const char *opus_vars[] = { "WEBRTC_PT", "LATENCY", "COMPLEXITY", "BITRATE", NULL };
-  guint values[] = { leg_payload_type (to), TRANSCODE_LATENCY_MS, OPUS_COMPLEXITY, OPUS_BITRATE };
+  guint values[] = { mg_call_leg_get_payload_type (to), TRANSCODE_LATENCY_MS, OPUS_COMPLEXITY,
+                     OPUS_BITRATE };
   GstBin *shape;
 
   if (in == NULL || out == NULL)
@@ -81,11 +66,12 @@ add_converter (MgCall *self, guint index, MgCallLeg *to, GError **error)
       shape = mg_call_add_shape (self, to_sip ? "passthrough-to-sip" : "passthrough-to-webrtc",
                                  index, to_sip ? sip_vars : webrtc_vars, values, error);
       /* the packets keep their payload type unless mapped */
-      if (shape != NULL && leg_payload_type (from) >= 0)
+      if (shape != NULL && mg_call_leg_get_payload_type (from) >= 0)
         {
           g_autoptr (GstPad) sink = gst_element_get_static_pad (GST_ELEMENT (shape), "sink");
 
-          mg_rtp_pad_map_payload_type (sink, leg_payload_type (from), leg_payload_type (to));
+          mg_rtp_pad_map_payload_type (sink, mg_call_leg_get_payload_type (from),
+                                       mg_call_leg_get_payload_type (to));
         }
       return shape;
     }

@@ -277,23 +277,31 @@ mg_call_manager_consult (MgCallManager *self, const char *call_id, const char *d
   return id;
 }
 
+/* @held_id held by @device and @active_id active there (not held by it). */
+gboolean
+mg_call_manager_find_pair (MgCallManager *self, const char *held_id, const char *active_id,
+                           const char *device, MgCallPair *pair, GError **error)
+{
+  pair->held = mg_call_manager_call_in_state (self, held_id, device, TRUE, MG_CALL_ERROR_HELD_STATE,
+                                              &pair->held_index, error);
+  pair->active = pair->held ? mg_call_manager_call_in_state (self, active_id, device, FALSE,
+                                                             MG_CALL_ERROR_ACTIVE_STATE,
+                                                             &pair->active_index, error)
+                            : NULL;
+  return pair->active != NULL;
+}
+
 /* @device swaps its calls: holds @active_id, retrieves @held_id. */
 gboolean
 mg_call_manager_alternate (MgCallManager *self, const char *held_id, const char *active_id,
                            const char *device, GError **error)
 {
-  int held_index, active_index;
-  MgCall *held = mg_call_manager_call_in_state (self, held_id, device, TRUE,
-                                                MG_CALL_ERROR_HELD_STATE, &held_index, error);
-  MgCall *active =
-    held ? mg_call_manager_call_in_state (self, active_id, device, FALSE,
-                                          MG_CALL_ERROR_ACTIVE_STATE, &active_index, error)
-         : NULL;
+  MgCallPair pair;
 
-  if (active == NULL)
+  if (!mg_call_manager_find_pair (self, held_id, active_id, device, &pair, error))
     return FALSE;
-  mg_call_manager_hold_leg (self, active, active_index, TRUE, "alternate");
-  mg_call_manager_hold_leg (self, held, held_index, FALSE, "alternate");
+  mg_call_manager_hold_leg (self, pair.active, pair.active_index, TRUE, "alternate");
+  mg_call_manager_hold_leg (self, pair.held, pair.held_index, FALSE, "alternate");
   return TRUE;
 }
 
@@ -342,8 +350,25 @@ on_referred (MgSipDialog *dialog, guint status, MgCall *call)
   mg_call_manager_end_call (self, call, leg, "transferred", 0, NULL);
 }
 
+/* Blind transfer between our phones: the far party waits on hold while
+ * the device's phone calls @to; once answered, the two are joined and the
+ * device leaves (the consultation and transfer, in one step). */
+static gboolean
+transfer_on_answer (MgCallManager *self, const char *call_id, const char *device, const char *to,
+                    GError **error)
+{
+  g_autofree char *id = mg_call_manager_consult (self, call_id, device, to, error);
+  MakeCall *make_call = id ? g_hash_table_lookup (self->make_calls, id) : NULL;
+
+  if (make_call == NULL)
+    return FALSE;
+  make_call->blind_transfer = TRUE;
+  return TRUE;
+}
+
 /* Blind transfer: the far party on the SIP side is asked (REFER) to call
- * @to instead; once it agrees, the device's phone leaves the call. */
+ * @to instead; once it agrees, the device's phone leaves the call. A far
+ * party that is one of our phones is joined with @to once @to answers. */
 gboolean
 mg_call_manager_transfer (MgCallManager *self, const char *call_id, const char *device,
                           const char *to, GError **error)
@@ -357,10 +382,13 @@ mg_call_manager_transfer (MgCallManager *self, const char *call_id, const char *
   if (call == NULL || !mg_call_manager_check_state (call, MG_CALL_STATE_CONNECTED, error))
     return FALSE;
   other = mg_call_get_leg (call, 1 - index);
+  if (other->phone != NULL)
+    return transfer_on_answer (self, call_id, device, to, error);
   if (!mg_call_manager_is_dialable (to) || other->dialog == NULL || registrar == NULL)
     {
-      g_set_error (error, MG_CALL_ERROR, MG_CALL_ERROR_INVALID,
-                   _("only a far party on the SIP side can be transferred, to a number"));
+      g_set_error (
+        error, MG_CALL_ERROR, MG_CALL_ERROR_INVALID,
+        _("only a far party on the SIP side or one of our phones can be transferred, to a number"));
       return FALSE;
     }
   target = g_strdup_printf ("%s%s@%s", g_str_has_prefix (registrar, "sips:") ? "sips:" : "sip:", to,
@@ -377,8 +405,9 @@ mg_call_manager_transfer (MgCallManager *self, const char *call_id, const char *
   return TRUE;
 }
 
-/* Deflect: a call from the SIP side still ringing the device's phone rings
- * another of our phones instead (the caller keeps hearing it ring). */
+/* Deflect: a call still ringing the device's phone (from the SIP side or
+ * from another of our phones) rings another of our phones instead (the
+ * caller keeps hearing it ring). */
 gboolean
 mg_call_manager_deflect (MgCallManager *self, const char *call_id, const char *device,
                          const char *to, GError **error)
@@ -390,17 +419,19 @@ mg_call_manager_deflect (MgCallManager *self, const char *call_id, const char *d
   g_autoptr (JsonObject) detail = NULL;
   g_autoptr (JsonObject) extra = NULL;
   MgCallLeg *leg;
-  MgCallLeg *sip;
+  MgCallLeg *caller;
 
   if (call == NULL)
     return FALSE;
-  if (!mg_call_manager_can_accept (call, index) || mg_call_manager_route_of (call) != ROUTE_SIP_IN)
+  if (!mg_call_manager_can_accept (call, index))
     {
       g_set_error (error, MG_CALL_ERROR, MG_CALL_ERROR_STATE,
-                   _("only a call from the SIP side still ringing can be deflected"));
+                   _("only a call still ringing the device can be deflected"));
       return FALSE;
     }
+  caller = mg_call_get_leg (call, 1 - index);
   if (target == NULL || !mg_phone_session_is_connected (target) || g_strcmp0 (to, device) == 0
+      || g_strcmp0 (to, caller->number) == 0
       || (extension = mg_store_get_extension (self->store, to, NULL)) == NULL
       || !mg_extension_get_enabled (extension))
     {
@@ -409,7 +440,6 @@ mg_call_manager_deflect (MgCallManager *self, const char *call_id, const char *d
       return FALSE;
     }
   leg = mg_call_get_leg (call, index);
-  sip = mg_call_get_leg (call, 1 - index);
   detail = json_object_new ();
   json_object_set_string_member (detail, "to", to);
   mg_call_manager_tell_observers (call, index, "diverted", detail);
@@ -420,7 +450,7 @@ mg_call_manager_deflect (MgCallManager *self, const char *call_id, const char *d
   mg_call_manager_set_phone (leg, target, extension);
   extra = json_object_new ();
   json_object_set_object_member (extra, "from",
-                                 mg_call_manager_party (sip->number, sip->display_name));
+                                 mg_call_manager_party (caller->number, caller->display_name));
   json_object_set_string_member (extra, "deflected_by", device);
   mg_call_manager_send_event (target, "incoming", call, extra);
   g_info ("call %s deflected from %s to %s", mg_call_get_id (call), device, to);

@@ -51,6 +51,9 @@ struct _MgCallManager
 /* the conference a call's legs are in (the host call's, or a consultation
  * whose far party was added) */
 #define CONFERENCE_KEY "mg-conference"
+/* a consultation placed for a blind transfer between our phones: once
+ * answered, it is joined with the held call (CONSULTATION_KEY) */
+#define BLIND_TRANSFER_KEY "mg-blind-transfer"
 /* an application cleared the whole call (CTI ClearCall) */
 #define CALL_CLEARED_KEY "mg-call-cleared"
 
@@ -64,6 +67,7 @@ typedef struct
   char *extension;
   char *to;
   char *consultation_of; /* ConsultationCall: the call held for it */
+  gboolean blind_transfer; /* joined with that call once answered */
   guint timeout_id;
 } MakeCall;
 
@@ -123,6 +127,20 @@ void        mg_call_manager_hold_leg        (MgCallManager *self,
                                              const char    *cause);
 
 /* mg-call-manager-control.c */
+typedef struct
+{
+  MgCall *held; /* held by the device */
+  int held_index;
+  MgCall *active; /* active at the device */
+  int active_index;
+} MgCallPair;
+
+gboolean    mg_call_manager_find_pair       (MgCallManager *self,
+                                             const char    *held_id,
+                                             const char    *active_id,
+                                             const char    *device,
+                                             MgCallPair    *pair,
+                                             GError       **error);
 MgCall     *mg_call_manager_call_of_device  (MgCallManager *self,
                                              const char    *call_id,
                                              const char    *device,
@@ -142,6 +160,10 @@ MgCall     *mg_call_manager_call_in_state   (MgCallManager *self,
                                              GError       **error);
 
 /* mg-call-manager-join.c */
+void          mg_call_manager_blind_transfer_answered (MgCallManager *self,
+                                                       MgCall        *consultation);
+void          mg_call_manager_blind_transfer_failed   (MgCallManager *self,
+                                                       MgCall        *consultation);
 MgConference *mg_call_manager_conference_of    (MgCall *call);
 void          mg_call_manager_leave_conference (MgCallManager *self,
                                                 MgCall        *call,

@@ -58,6 +58,42 @@ leave_for_transfer (MgCall *call, int index)
   mg_call_detach_leg (call, index);
 }
 
+/* The device's held and active calls, if their far parties can be joined
+ * (neither call joined already, both with a party). */
+static gboolean
+joinable_pair (MgCallManager *self, const char *held_id, const char *active_id, const char *device,
+               MgCallPair *pair, GError **error)
+{
+  if (!mg_call_manager_find_pair (self, held_id, active_id, device, pair, error))
+    return FALSE;
+  if (pair->active == pair->held || is_joined (pair->held) || is_joined (pair->active)
+      || !has_party (mg_call_get_leg (pair->held, 1 - pair->held_index))
+      || !has_party (mg_call_get_leg (pair->active, 1 - pair->active_index)))
+    {
+      g_set_error (error, MG_CALL_ERROR, MG_CALL_ERROR_ACTIVE_STATE,
+                   _("these calls cannot be joined"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The held call's far party hears again (toward a SIP phone, a re-INVITE):
+ * it is about to be joined with someone. */
+static void
+retrieve_quietly (MgCallManager *self, MgCall *held, MgCallLeg *party)
+{
+  if (party->dialog != NULL)
+    {
+      g_autofree char *sdp =
+        mg_call_manager_build_sip_sdp (self, held, party, MG_SDP_DIRECTION_SENDRECV, NULL);
+
+      if (sdp != NULL)
+        mg_sip_dialog_reinvite (party->dialog, sdp);
+    }
+  mg_call_set_hold (held, FALSE);
+  g_object_set_data (G_OBJECT (held), HOLDER_KEY, NULL);
+}
+
 /* A party that stays learns whom it talks to now (a page shows it). */
 static void
 tell_new_party (MgCall *call, MgCallLeg *leg, MgCallLeg *party_leg, JsonObject *detail)
@@ -75,49 +111,92 @@ tell_new_party (MgCall *call, MgCallLeg *leg, MgCallLeg *party_leg, JsonObject *
  * their far parties are joined and @device leaves both. The parties keep
  * their calls (and call IDs); the media crosses between the two calls'
  * pipelines, and the calls end together. */
+static gboolean join_transfer (MgCallManager *self, const char *held_id, const char *active_id,
+                               const char *device, gboolean single_step, GError **error);
+
 gboolean
 mg_call_manager_transfer_calls (MgCallManager *self, const char *held_id, const char *active_id,
                                 const char *device, GError **error)
 {
+  return join_transfer (self, held_id, active_id, device, FALSE, error);
+}
+
+static gboolean
+join_blind_transfer (gpointer data)
+{
+  MgCall *consultation = data;
+  MgCallManager *self = g_object_get_data (G_OBJECT (consultation), "mg-manager");
+  const char *held_id = g_object_get_data (G_OBJECT (consultation), CONSULTATION_KEY);
+  const char *device = mg_call_get_leg (consultation, 0)->number;
+  g_autoptr (GError) error = NULL;
+
+  if (self == NULL || mg_call_get_state (consultation) != MG_CALL_STATE_CONNECTED)
+    return G_SOURCE_REMOVE;
+  if (!join_transfer (self, held_id, mg_call_get_id (consultation), device, TRUE, &error))
+    g_info ("blind transfer of %s by %s: %s", held_id, device, error->message);
+  return G_SOURCE_REMOVE;
+}
+
+/* The consultation a blind transfer placed was answered: the join follows
+ * from the main loop (we are in the answering leg's own signal here). */
+void
+mg_call_manager_blind_transfer_answered (MgCallManager *self, MgCall *consultation)
+{
+  g_object_set_data (G_OBJECT (consultation), BLIND_TRANSFER_KEY, NULL);
+  g_idle_add_full (G_PRIORITY_DEFAULT, join_blind_transfer, g_object_ref (consultation),
+                   g_object_unref);
+}
+
+/* The consultation a blind transfer placed ended unanswered: the held
+ * party is back with the device. */
+void
+mg_call_manager_blind_transfer_failed (MgCallManager *self, MgCall *consultation)
+{
+  const char *held_id = g_object_get_data (G_OBJECT (consultation), CONSULTATION_KEY);
+  const char *device = mg_call_get_leg (consultation, 0)->number;
+  MgCall *held = held_id ? mg_call_manager_lookup (self, held_id) : NULL;
+  int index;
+
+  g_object_set_data (G_OBJECT (consultation), BLIND_TRANSFER_KEY, NULL);
+  if (held == NULL
+      || mg_call_manager_call_in_state (self, held_id, device, TRUE, MG_CALL_ERROR_HELD_STATE,
+                                        &index, NULL)
+           == NULL)
+    return;
+  g_info ("blind transfer of %s by %s failed: the call is retrieved", held_id, device);
+  mg_call_manager_hold_leg (self, held, index, FALSE, NULL);
+}
+
+/* Attended (or, @single_step, blind) transfer: see above. */
+static gboolean
+join_transfer (MgCallManager *self, const char *held_id, const char *active_id, const char *device,
+               gboolean single_step, GError **error)
+{
+  MgCallPair pair;
+  MgCall *held, *active;
   int held_index, active_index;
-  MgCall *held = mg_call_manager_call_in_state (self, held_id, device, TRUE,
-                                                MG_CALL_ERROR_HELD_STATE, &held_index, error);
-  MgCall *active =
-    held ? mg_call_manager_call_in_state (self, active_id, device, FALSE,
-                                          MG_CALL_ERROR_ACTIVE_STATE, &active_index, error)
-         : NULL;
   g_autoptr (MgCall) keep_held = NULL;
   g_autoptr (MgCall) keep_active = NULL;
   g_autoptr (JsonObject) detail = NULL;
   g_autoptr (GError) media_error = NULL;
   MgCallLeg *a, *x;
 
-  if (active == NULL)
+  if (!joinable_pair (self, held_id, active_id, device, &pair, error))
     return FALSE;
+  held = pair.held;
+  held_index = pair.held_index;
+  active = pair.active;
+  active_index = pair.active_index;
   a = mg_call_get_leg (held, 1 - held_index);
   x = mg_call_get_leg (active, 1 - active_index);
-  if (active == held || is_joined (held) || is_joined (active) || !has_party (a) || !has_party (x))
-    {
-      g_set_error (error, MG_CALL_ERROR, MG_CALL_ERROR_ACTIVE_STATE,
-                   _("these calls cannot be joined"));
-      return FALSE;
-    }
   keep_held = g_object_ref (held);
   keep_active = g_object_ref (active);
   detail = transfer_detail (device, held, a, active, x);
+  if (single_step)
+    json_object_set_boolean_member (detail, "single_step", TRUE);
   mg_call_manager_tell_observers (held, held_index, "transferred", detail);
 
-  /* the held party hears again: toward a SIP phone, a re-INVITE */
-  if (a->dialog != NULL)
-    {
-      g_autofree char *sdp =
-        mg_call_manager_build_sip_sdp (self, held, a, MG_SDP_DIRECTION_SENDRECV, NULL);
-
-      if (sdp != NULL)
-        mg_sip_dialog_reinvite (a->dialog, sdp);
-    }
-  mg_call_set_hold (held, FALSE);
-  g_object_set_data (G_OBJECT (held), HOLDER_KEY, NULL);
+  retrieve_quietly (self, held, a);
 
   leave_for_transfer (held, held_index);
   leave_for_transfer (active, active_index);
@@ -286,13 +365,9 @@ gboolean
 mg_call_manager_conference (MgCallManager *self, const char *held_id, const char *active_id,
                             const char *device, GError **error)
 {
+  MgCallPair pair;
+  MgCall *held, *active;
   int held_index, active_index;
-  MgCall *held = mg_call_manager_call_in_state (self, held_id, device, TRUE,
-                                                MG_CALL_ERROR_HELD_STATE, &held_index, error);
-  MgCall *active =
-    held ? mg_call_manager_call_in_state (self, active_id, device, FALSE,
-                                          MG_CALL_ERROR_ACTIVE_STATE, &active_index, error)
-         : NULL;
   g_autoptr (MgCall) keep_held = NULL;
   g_autoptr (MgCall) keep_active = NULL;
   g_autoptr (MgConference) conference = NULL;
@@ -300,31 +375,19 @@ mg_call_manager_conference (MgCallManager *self, const char *held_id, const char
   g_autoptr (GError) media_error = NULL;
   MgCallLeg *a, *x;
 
-  if (active == NULL)
+  if (!joinable_pair (self, held_id, active_id, device, &pair, error))
     return FALSE;
+  held = pair.held;
+  held_index = pair.held_index;
+  active = pair.active;
+  active_index = pair.active_index;
   a = mg_call_get_leg (held, 1 - held_index);
   x = mg_call_get_leg (active, 1 - active_index);
-  if (active == held || is_joined (held) || is_joined (active) || !has_party (a) || !has_party (x))
-    {
-      g_set_error (error, MG_CALL_ERROR, MG_CALL_ERROR_ACTIVE_STATE,
-                   _("these calls cannot be conferenced"));
-      return FALSE;
-    }
   keep_held = g_object_ref (held);
   keep_active = g_object_ref (active);
   detail = transfer_detail (device, held, a, active, x);
 
-  /* the held party hears again: toward a SIP phone, a re-INVITE */
-  if (a->dialog != NULL)
-    {
-      g_autofree char *sdp =
-        mg_call_manager_build_sip_sdp (self, held, a, MG_SDP_DIRECTION_SENDRECV, NULL);
-
-      if (sdp != NULL)
-        mg_sip_dialog_reinvite (a->dialog, sdp);
-    }
-  mg_call_set_hold (held, FALSE);
-  g_object_set_data (G_OBJECT (held), HOLDER_KEY, NULL);
+  retrieve_quietly (self, held, a);
   mg_call_manager_send_ended (mg_call_get_leg (active, active_index)->phone, active, "conferenced",
                               0, NULL);
   mg_call_detach_leg (active, active_index);

@@ -407,6 +407,8 @@ mg_call_manager_end_call (MgCallManager *self, MgCall *call, int ender, const ch
 
   if (mg_call_get_state (call) == MG_CALL_STATE_ENDED)
     return;
+  if (g_object_get_data (G_OBJECT (call), BLIND_TRANSFER_KEY) != NULL)
+    mg_call_manager_blind_transfer_failed (self, call);
   if (mg_call_manager_conference_of (call) != NULL)
     {
       /* a party leaves, the others talk on; anything else ends it all */
@@ -620,6 +622,8 @@ announce_when_connected (MgCallManager *self, MgCall *call)
   mg_call_set_state (call, MG_CALL_STATE_CONNECTED);
   for (guint i = 0; i < 2; i++)
     mg_call_manager_send_event (mg_call_get_leg (call, i)->phone, "accepted", call, NULL);
+  if (g_object_get_data (G_OBJECT (call), BLIND_TRANSFER_KEY) != NULL)
+    mg_call_manager_blind_transfer_answered (self, call);
 }
 
 static void
@@ -981,7 +985,7 @@ call_of_request (MgCallManager *self, MgPhoneSession *phone, gint64 id, JsonObje
  * @consultation_of: the call held for it, if it is a consultation */
 static gboolean
 take_make_call (MgCallManager *self, const char *id, const char *extension, const char *to,
-                char **consultation_of)
+                char **consultation_of, gboolean *blind_transfer)
 {
   MakeCall *make_call = g_hash_table_lookup (self->make_calls, id);
 
@@ -989,8 +993,21 @@ take_make_call (MgCallManager *self, const char *id, const char *extension, cons
       || g_strcmp0 (make_call->to, to) != 0 || g_hash_table_contains (self->calls, id))
     return FALSE;
   *consultation_of = g_steal_pointer (&make_call->consultation_of);
+  *blind_transfer = make_call->blind_transfer;
   g_hash_table_remove (self->make_calls, id);
   return TRUE;
+}
+
+/* The far party of the call a blind transfer's consultation was placed
+ * for (by @phone). */
+static MgCallLeg *
+transferred_party (MgCallManager *self, MgCall *consultation, MgPhoneSession *phone)
+{
+  const char *held_id = g_object_get_data (G_OBJECT (consultation), CONSULTATION_KEY);
+  MgCall *held = held_id ? mg_call_manager_lookup (self, held_id) : NULL;
+  int index = held ? mg_call_find_phone_leg (held, phone) : -1;
+
+  return index >= 0 ? mg_call_get_leg (held, 1 - index) : NULL;
 }
 
 static void
@@ -1004,6 +1021,7 @@ handle_call (MgCallManager *self, MgPhoneSession *phone, gint64 id, JsonObject *
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonObject) reply = json_object_new ();
   g_autofree char *consultation_of = NULL;
+  gboolean blind_transfer = FALSE;
   MgPhoneSession *target = NULL;
   Route route;
   MgCall *call;
@@ -1014,7 +1032,8 @@ handle_call (MgCallManager *self, MgPhoneSession *phone, gint64 id, JsonObject *
                                     _("\"to\" must be another number: letters, digits, + * # . _ -"));
       return;
     }
-  if (make_call != NULL && !take_make_call (self, make_call, from, to, &consultation_of))
+  if (make_call != NULL && !take_make_call (self, make_call, from, to, &consultation_of,
+                                             &blind_transfer))
     {
       mg_phone_session_reply_error (phone, id, "bad_request",
                                     _("\"make_call\" names no call an application asked this phone to place to this number"));
@@ -1041,6 +1060,8 @@ handle_call (MgCallManager *self, MgPhoneSession *phone, gint64 id, JsonObject *
   if (consultation_of != NULL)
     {
       json_object_set_string_member (reply, "consultation_of", consultation_of);
+      if (blind_transfer)
+        g_object_set_data (G_OBJECT (call), BLIND_TRANSFER_KEY, GINT_TO_POINTER (TRUE));
       g_object_set_data_full (G_OBJECT (call), CONSULTATION_KEY, g_steal_pointer (&consultation_of),
                               g_free);
     }
@@ -1064,9 +1085,19 @@ handle_call (MgCallManager *self, MgPhoneSession *phone, gint64 id, JsonObject *
   mg_call_manager_set_phone (mg_call_get_leg (call, 1), target, callee);
   {
     g_autoptr (JsonObject) extra = json_object_new ();
+    MgCallLeg *transferred = blind_transfer ? transferred_party (self, call, phone) : NULL;
 
-    json_object_set_object_member (extra, "from",
-                                   mg_call_manager_party (from, caller ? mg_extension_get_display_name (caller) : ""));
+    /* a blind transfer rings with the party being transferred */
+    if (transferred != NULL)
+      {
+        json_object_set_object_member (extra, "from",
+                                       mg_call_manager_party (transferred->number,
+                                                              transferred->display_name));
+        json_object_set_string_member (extra, "transferred_by", from);
+      }
+    else
+      json_object_set_object_member (extra, "from",
+                                     mg_call_manager_party (from, caller ? mg_extension_get_display_name (caller) : ""));
     mg_call_manager_send_event (target, "incoming", call, extra);
   }
   mg_call_set_state (call, MG_CALL_STATE_RINGING);

@@ -60,6 +60,8 @@ void        mg_call_set_mute       (MgCall  *self,
 gboolean    mg_call_send_dtmf      (MgCall     *self,
                                     const char *digits);
 void        mg_call_stop           (MgCall *self);
+const char *mg_call_leg_get_codec        (MgCallLeg *leg);
+int         mg_call_leg_get_payload_type (MgCallLeg *leg);
 /* joining calls (transfer, conference): mg-call-join.c */
 GstBin     *mg_call_add_shape      (MgCall             *self,
                                     const char         *shape,

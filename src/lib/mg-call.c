@@ -597,6 +597,24 @@ mg_call_bridge (MgCall *self, GError **error)
   return TRUE;
 }
 
+/* The codec a leg negotiated (its encoding name), NULL before. */
+const char *
+mg_call_leg_get_codec (MgCallLeg *leg)
+{
+  if (leg->webrtc != NULL)
+    return mg_webrtc_leg_get_encoding_name (leg->webrtc);
+  return leg->sip_codec ? leg->sip_codec->encoding_name : NULL;
+}
+
+/* Its payload type for that codec, -1 before. */
+int
+mg_call_leg_get_payload_type (MgCallLeg *leg)
+{
+  if (leg->webrtc != NULL)
+    return mg_webrtc_leg_get_payload_type (leg->webrtc);
+  return leg->sip_codec ? (int) leg->sip_codec->payload_type : -1;
+}
+
 /* What leg @index sends into the bridge: webrtcbin's audio pad, or the
  * SIP socket shape's output. */
 GstPad *

@@ -123,20 +123,12 @@ static_pad (GstElement *element, const char *name)
   return pad;
 }
 
-static const char *
-leg_codec (MgCallLeg *leg)
-{
-  if (leg->webrtc != NULL)
-    return mg_webrtc_leg_get_encoding_name (leg->webrtc);
-  return leg->sip_codec ? leg->sip_codec->encoding_name : NULL;
-}
-
 /* The participant's decoder and mixer, in the host's pipeline. */
 static gboolean
 add_shapes (MgConference *self, guint slot, MgCallLeg *leg, GError **error)
 {
   Participant *p = &self->parties[slot];
-  const char *codec = leg_codec (leg);
+  const char *codec = mg_call_leg_get_codec (leg);
   g_autofree char *lower = codec ? g_ascii_strdown (codec, -1) : NULL;
   g_autofree char *decode = g_strconcat (lower ? lower : "", "-to-raw", NULL);
   g_autofree char *mix = g_strconcat ("mix-to-", lower ? lower : "", NULL);
@@ -145,9 +137,8 @@ add_shapes (MgConference *self, guint slot, MgCallLeg *leg, GError **error)
   guint decode_values[] = { JITTER_LATENCY_MS };
   const char *opus_vars[] = { "WEBRTC_PT", "LATENCY", "COMPLEXITY", "BITRATE", NULL };
   const char *g711_vars[] = { "SIP_PT", "LATENCY", NULL };
-  guint mix_values[] = { leg->webrtc ? (guint) mg_webrtc_leg_get_payload_type (leg->webrtc)
-                                     : leg->sip_codec->payload_type,
-                         MIX_LATENCY_MS, OPUS_COMPLEXITY, OPUS_BITRATE };
+  guint mix_values[] = { (guint) mg_call_leg_get_payload_type (leg), MIX_LATENCY_MS,
+                         OPUS_COMPLEXITY, OPUS_BITRATE };
 
   if (codec == NULL || !(opus || g_str_equal (lower, "pcmu") || g_str_equal (lower, "pcma")))
     {

@@ -353,7 +353,10 @@ transferred_attended (GPtrArray *events, const Parties *p, JsonObject *detail, M
   connection_item (out, primary, primary, from);
   connection_item (out, secondary, secondary, to);
   mg_csta_close (out, "transferredConnections");
-  connection_state_cause (out, g_strcmp0 (p->self, by) == 0 ? "null" : "connected", "transfer",
+  connection_state_cause (out, g_strcmp0 (p->self, by) == 0 ? "null" : "connected",
+                          json_object_get_boolean_member_with_default (detail, "single_step", FALSE)
+                            ? "singleStepTransfer"
+                            : "transfer",
                           p->linkage);
 }
 

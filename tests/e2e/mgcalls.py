@@ -490,6 +490,17 @@ class SippEarlyMediaPhone(SippInfoPhone):
                        check=True)
 
 
+class SippRefusingPhone(SippInfoPhone):
+    """A sipp far phone that rings and then refuses: kind "busy" (486 after
+    0.5 s, sipp/uas_busy.xml) or "no_answer" (408 after 2.5 s,
+    sipp/uas_no_answer.xml)."""
+    media_args = ()
+
+    def __init__(self, platform, user, password, kind):
+        super().__init__(platform, user, password)
+        self.scenario = f"uas_{kind}.xml"
+
+
 def dtmf_digits(phone):
     """The digits baresip reported as CALL_DTMF_START events, in order."""
     with phone.lock:

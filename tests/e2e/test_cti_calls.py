@@ -10,13 +10,15 @@ import os
 import subprocess
 import time
 import unittest
+import xml.etree.ElementTree as ET
 
 from mgcalls import (CLIENT_ID, CLIENT_SECRET, FAR_HZ, MIC_HZ, SIPP_DIR, PhonePage, RtpRecorder,
-                     SipPlatform, assert_mix, assert_tone, browser, dtmf_digits, free_udp_port,
+                     SippRefusingPhone, SipPlatform, assert_mix, assert_tone, browser, dtmf_digits, free_udp_port,
                      require_netns, wait_for)
 from cstaclient import ED6, EVENT_ID, CstaClient, find, text  # noqa: E402 (tests/api, on the path via mgcalls)
 
-FAR_USERS = {"2000": "p2000", "2001": "p2001", "2009": "p2009"}
+FAR_USERS = {"2000": "p2000", "2001": "p2001", "2003": "p2003", "2004": "p2004",
+             "2009": "p2009"}
 CAROL_HZ = 660  # what the second far phone plays
 SETUP_S = 15
 
@@ -221,6 +223,34 @@ class CtiWithPhones(unittest.TestCase):
         self.assertEqual(placed["call_id"], call_id)
         self.assert_make_call_events(call_id)
 
+    def test_make_call_busy_and_not_answered(self):
+        """MakeCall to a busy SIP phone and to one nobody answers: the page
+        places each at once, the far phone rings, then Failed (busy,
+        callNotAnswered) and ConnectionCleared; the page shows why."""
+        for user, kind, csta, ended in (("2003", "busy", "busy", "busy"),
+                                        ("2004", "no_answer", "callNotAnswered", "no_answer")):
+            with self.subTest(kind=kind):
+                phone = SippRefusingPhone(self.sip, user, "p" + user, kind).start()
+                self.addCleanup(phone.cleanup)
+                reply = self.request("MakeCall", f"<callingDevice>1000</callingDevice>"
+                                     f"<calledDirectoryNumber>{user}</calledDirectoryNumber>"
+                                     "<autoOriginate>doNotPrompt</autoOriginate>")
+                call_id = text(reply.root, "callingDevice/callID")
+                got = self.expect("ServiceInitiatedEvent", "OriginatedEvent", "DeliveredEvent",
+                                  "FailedEvent", "ConnectionClearedEvent")
+                self.assertEqual(text(got["ServiceInitiatedEvent"].root, "cause"), "makeCall")
+                self.assertEqual(text(got["DeliveredEvent"].root, "alertingDevice/deviceIdentifier"),
+                                 user)
+                failed = got["FailedEvent"]
+                self.assertEqual((text(failed.root, "failedConnection/deviceID"),
+                                  text(failed.root, "localConnectionInfo"),
+                                  text(failed.root, "cause")), (user, "fail", csta))
+                self.assertEqual(self.page.wait_event("ended", 5, call_id=call_id)["detail"]["cause"],
+                                 ended)
+                self.assertTrue(wait_for(phone.finished, 10), "sipp's scenario did not finish")
+                self.assertEqual(phone.proc.returncode, 0)
+        self.assert_quiet()
+
     def test_make_call_errors(self):
         for body, category, value in (
                 ("<callingDevice>1001</callingDevice><calledDirectoryNumber>2000</calledDirectoryNumber>",
@@ -239,9 +269,9 @@ class CtiWithPhones(unittest.TestCase):
         self.assertEqual(placed.get("error", {}).get("code"), "bad_request", placed)
         self.assert_quiet()
 
-    def application(self, client_id, masking, source):
-        """Another CTI application (its own client credential, masking and
-        source address) monitoring 1000."""
+    def application(self, client_id, masking, source, protocol="csta-xml"):
+        """Another CTI application (its own client credential, masking,
+        source address and subprotocol) monitoring 1000."""
         d = self.sip.daemon
         secret = "masking-test-secret-0123456789"
         r = d.admin("POST", "/cms/api/v1/clients", {"client_id": client_id, "client_secret": secret,
@@ -251,13 +281,38 @@ class CtiWithPhones(unittest.TestCase):
         token = d.client("POST", "/oauth/token", "grant_type=client_credentials",
                          auth=(client_id, secret),
                          content_type="application/x-www-form-urlencoded").json["access_token"]
-        app = CstaClient(d.cti_port, source=source).connect()
+        app = CstaClient(d.cti_port, source=source, protocol=protocol).connect()
         self.addCleanup(app.close)
         app.start(token)
         reply = app.request(f'<MonitorStart xmlns="{ED6}"><monitorObject><deviceObject>1000'
                             '</deviceObject></monitorObject></MonitorStart>')
         self.assertEqual(reply.name, "MonitorStartResponse", reply)
         return app
+
+    def test_the_page_agent_seen_by_two_sessions_text_and_binary(self):
+        """The agent answers and hangs up in the page; a second application
+        on the binary subprotocol (csta-xml-tcp) gets the same events with
+        the same fields as the first (csta-xml), in the same order."""
+        binary = self.application("binary-app", "none", "127.0.0.4", protocol="csta-xml-tcp")
+        self.bob.send("dial", self.sip.sip_uri("1000"))
+        ring = self.page.wait_event("incoming", SETUP_S, phone="a")
+        self.page.ok("accept", ring["call_id"])
+        self.page.wait_event("accepted", SETUP_S, call_id=ring["call_id"])
+        self.assertTrue(self.bob.wait_event("CALL_ESTABLISHED", 5), self.bob.event_types())
+        self.page.ok("hangup", ring["call_id"])
+        self.assertTrue(self.bob.wait_event("CALL_CLOSED", 5), self.bob.event_types())
+        names = ["DeliveredEvent", "EstablishedEvent", "ConnectionClearedEvent"]
+        text_events = list(self.expect(*names).values())
+        binary_events = [binary.wait(lambda m: m.invoke_id == EVENT_ID, 5) for _ in names]
+        self.assertEqual([e.name for e in binary_events], names)
+
+        def fields(event):
+            skip = {"monitorCrossRefID", "extensions"}
+            return [(c.tag.split("}")[1], ET.tostring(c)) for c in event.root
+                    if c.tag.split("}")[1] not in skip]
+        for mine, theirs in zip(text_events, binary_events):
+            self.assertEqual(fields(mine), fields(theirs))
+        self.assertEqual(text(text_events[0].root, "connection/callID"), ring["call_id"])
 
     def test_caller_id_masking_per_application(self):
         partial = self.application("wallboard", "partial:2", "127.0.0.2")
@@ -386,6 +441,17 @@ class CtiWithPhones(unittest.TestCase):
         second.wait_event("accepted", SETUP_S, call_id=consult_id)
         return consult_id
 
+    def consult_carol(self, call_id):
+        """ConsultationCall from 1000 (in call_id with bob) to carol (SIP,
+        auto-answering); returns the consultation call's ID once she answered."""
+        reply = self.request("ConsultationCall", connection("existingCall", call_id, "1000")
+                             + "<consultedDevice>2001</consultedDevice>")
+        self.assertEqual(reply.name, "ConsultationCallResponse", reply)
+        self.expect("HeldEvent", "ServiceInitiatedEvent", "OriginatedEvent", "DeliveredEvent",
+                    "EstablishedEvent", optional=("DeliveredEvent",))
+        self.assertTrue(self.carol.wait_event("CALL_ESTABLISHED", 10), self.carol.event_types())
+        return text(reply.root, "initiatedCall/callID")
+
     def test_consultation_alternate_and_reconnect(self):
         """The agent consults a colleague while bob waits on hold, swaps
         between the two calls twice, then drops the colleague and is back
@@ -513,13 +579,7 @@ class CtiWithPhones(unittest.TestCase):
         the transfer joins them through the server (transcoded G.711):
         each hears the other's tone, and carol's hangup ends bob's call."""
         call_id = self.answered_call_from_bob()
-        reply = self.request("ConsultationCall", connection("existingCall", call_id, "1000")
-                             + "<consultedDevice>2001</consultedDevice>")
-        self.assertEqual(reply.name, "ConsultationCallResponse", reply)
-        consult_id = text(reply.root, "initiatedCall/callID")
-        self.expect("HeldEvent", "ServiceInitiatedEvent", "OriginatedEvent", "DeliveredEvent",
-                    "EstablishedEvent", optional=("DeliveredEvent",))
-        self.assertTrue(self.carol.wait_event("CALL_ESTABLISHED", 10), self.carol.event_types())
+        consult_id = self.consult_carol(call_id)
         self.assertTrue(self.page.hears(consult_id, CAROL_HZ), "the agent does not hear carol")
         with RtpRecorder(self.bob.rtp_ports, self.sip.tmp, name="bob-sip-sip") as to_bob, \
                 RtpRecorder(self.carol.rtp_ports, self.sip.tmp, name="carol-sip-sip") as to_carol:
@@ -634,12 +694,7 @@ class CtiWithPhones(unittest.TestCase):
         agent: the page hears both; carol hangs up and the agent and bob
         talk on; the agent's hangup then ends bob's call."""
         call_id = self.answered_call_from_bob()
-        reply = self.request("ConsultationCall", connection("existingCall", call_id, "1000")
-                             + "<consultedDevice>2001</consultedDevice>")
-        consult_id = text(reply.root, "initiatedCall/callID")
-        self.expect("HeldEvent", "ServiceInitiatedEvent", "OriginatedEvent", "DeliveredEvent",
-                    "EstablishedEvent", optional=("DeliveredEvent",))
-        self.assertTrue(self.carol.wait_event("CALL_ESTABLISHED", 10), self.carol.event_types())
+        consult_id = self.consult_carol(call_id)
         reply = self.request("ConferenceCall", connection("heldCall", call_id, "1000")
                              + connection("activeCall", consult_id, "1000"))
         self.assertEqual(reply.name, "ConferenceCallResponse", reply)
@@ -661,6 +716,39 @@ class CtiWithPhones(unittest.TestCase):
         self.request("ClearConnection", connection("connectionToBeCleared", call_id, "1000"))
         self.assertTrue(self.bob.wait_event("CALL_CLOSED", 5), self.bob.event_types())
         self.assertTrue(wait_for(lambda: self.sip.calls() == [], 5), self.sip.calls())
+
+    def test_single_step_transfer_between_pages(self):
+        """Blind transfer with no SIP: 1001's page calls the agent, who
+        transfers it to 1002; 1002's page rings with 1001's number, answers,
+        and the two talk; the agent's page sees its calls end."""
+        caller = self.second_agent()
+        third = self.second_agent("1002", page="third", name="c")
+        call_id = caller.ok("dial", "b", "1000")["call_id"]
+        self.expect("DeliveredEvent")
+        self.page.wait_event("incoming", 5, call_id=call_id)
+        self.request("AnswerCall", connection("callToBeAnswered", call_id, "1000"))
+        self.expect("EstablishedEvent")
+        caller.wait_event("accepted", SETUP_S, call_id=call_id)
+        reply = self.request("SingleStepTransferCall", connection("activeCall", call_id, "1000")
+                             + "<transferredTo>1002</transferredTo>")
+        self.assertEqual(reply.name, "SingleStepTransferCallResponse", reply)
+        ring = third.wait_event("incoming", SETUP_S, phone="c")
+        self.assertEqual(ring["detail"]["from"]["number"], "1001", ring)
+        third.ok("accept", ring["call_id"])
+        moved = self.cti.wait(lambda m: m.name == "TransferedEvent", SETUP_S)
+        self.assertEqual((text(moved.root, "cause"), text(moved.root, "localConnectionInfo"),
+                          text(moved.root, "transferredToDevice/deviceIdentifier")),
+                         ("singleStepTransfer", "null", "1002"))
+        for cid in (call_id, ring["call_id"]):
+            self.assertEqual(self.page.wait_event("ended", 5, call_id=cid)["detail"]["cause"],
+                             "transferred")
+        self.assertEqual(caller.wait_event("transferred", 5, call_id=call_id)["detail"]["party"]
+                         ["number"], "1002")
+        self.assertTrue(caller.hears(call_id, MIC_HZ), "1001 does not hear 1002")
+        self.assertTrue(third.hears(ring["call_id"], MIC_HZ), "1002 does not hear 1001")
+        third.ok("hangup", ring["call_id"])
+        self.assertEqual(caller.wait_event("ended", 5, call_id=call_id)["detail"]["cause"],
+                         "remote_hangup")
 
     def test_deflect_rings_another_agent(self):
         """DeflectCall: the call from bob ringing 1000 rings 1001 instead;
@@ -695,6 +783,35 @@ class CtiWithPhones(unittest.TestCase):
         self.assertTrue(second.hears(call_id, FAR_HZ), "the second agent does not hear bob")
         second.ok("hangup", call_id)
         second.mgt("logout", "b")
+
+    def test_deflect_a_call_between_pages(self):
+        """No SIP: 1001's page calls the agent; DeflectCall rings 1002's
+        page instead, which answers and talks with 1001; deflecting to the
+        caller itself is refused."""
+        caller = self.second_agent()
+        third = self.second_agent("1002", page="third", name="c")
+        call_id = caller.ok("dial", "b", "1000")["call_id"]
+        self.expect("DeliveredEvent")
+        self.page.wait_event("incoming", 5, call_id=call_id)
+        reply = self.request("DeflectCall", connection("callToBeDiverted", call_id, "1000")
+                             + "<newDestination>1001</newDestination>")
+        self.assertEqual(text(reply.root, "operation"), "invalidParameterValue", reply)
+        reply = self.request("DeflectCall", connection("callToBeDiverted", call_id, "1000")
+                             + "<newDestination>1002</newDestination>")
+        self.assertEqual(reply.name, "DeflectCallResponse", reply)
+        self.assertEqual(text(self.expect("DivertedEvent")["DivertedEvent"].root,
+                              "newDestination/deviceIdentifier"), "1002")
+        self.assertEqual(self.page.wait_event("ended", 5, call_id=call_id)["detail"]["cause"],
+                         "deflected")
+        ring = third.wait_event("incoming", 5, call_id=call_id)
+        self.assertEqual(ring["detail"]["from"]["number"], "1001", ring)
+        third.ok("accept", call_id)
+        third.wait_event("accepted", SETUP_S, call_id=call_id)
+        caller.wait_event("accepted", SETUP_S, call_id=call_id)
+        self.assertTrue(third.hears(call_id, MIC_HZ), "1002 does not hear 1001")
+        self.assertTrue(caller.hears(call_id, MIC_HZ), "1001 does not hear 1002")
+        caller.ok("hangup", call_id)
+        third.wait_event("ended", 5, call_id=call_id)
 
     def test_call_to_an_unknown_number_fails(self):
         call_id = self.page.ok("dial", "a", "2999")["call_id"]
