@@ -8,6 +8,8 @@
 
 #include "mg-cti-link-private.h"
 
+#include <sys/ioctl.h>
+
 /*
  * The session (mg-cti-session.c) sees one kind of link: bytes come in
  * ("received", with whether they came as binary), frames go out
@@ -17,10 +19,19 @@
  * and the session re-frames them on the 8-byte header, as for csta-xml-tcp.
  * Writes are queued and go out one at a time, in order; a reader that
  * lets more than MG_CTI_LINK_MAX_QUEUED pile up is dropped.
+ *
+ * libsoup keeps a WebSocket's outgoing queue to itself (3.2 has no
+ * "buffered amount"), so there a stalled reader is seen in the kernel: a
+ * socket whose send queue stays over STALL_BYTES for STALL_CHECKS checks in
+ * a row (the application has not read for that long) is dropped, before
+ * libsoup's queue grows without bound. The session waits for a resume.
  */
 
 #define READ_CHUNK 65536
 #define KEEPALIVE_S 20
+#define STALL_CHECK_S 5
+#define STALL_CHECKS 3
+#define STALL_BYTES (256 * 1024)
 
 struct _MgCtiLink
 {
@@ -34,6 +45,8 @@ struct _MgCtiLink
   gboolean closing;
   gboolean stream_closing;
   gboolean closed;
+  guint stall_check_id;
+  guint stalled; /* checks in a row with a full send queue */
 };
 
 enum {
@@ -60,6 +73,7 @@ mg_cti_link_dispose (GObject *object)
 {
   MgCtiLink *self = MG_CTI_LINK (object);
 
+  g_clear_handle_id (&self->stall_check_id, g_source_remove);
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   if (self->websocket != NULL)
@@ -105,7 +119,79 @@ on_websocket_closed (SoupWebsocketConnection *connection, MgCtiLink *self)
 {
   g_autoptr (MgCtiLink) alive = g_object_ref (self);
 
+  g_clear_handle_id (&self->stall_check_id, g_source_remove);
   emit_closed (self);
+}
+
+/* The TCP connection under @stream: libsoup's SoupIOStream holds the TLS
+ * connection ("base-iostream"), which holds it ("base-io-stream"). */
+static GSocketConnection *
+socket_connection_of (GIOStream *stream)
+{
+  g_autoptr (GIOStream) current = g_object_ref (stream);
+
+  for (guint depth = 0; depth < 4 && !G_IS_SOCKET_CONNECTION (current); depth++)
+    {
+      GObjectClass *klass = G_OBJECT_GET_CLASS (current);
+      const char *name = g_object_class_find_property (klass, "base-iostream")    ? "base-iostream"
+                         : g_object_class_find_property (klass, "base-io-stream") ? "base-io-stream"
+                                                                                  : NULL;
+      GIOStream *base = NULL;
+
+      if (name == NULL)
+        return NULL;
+      g_object_get (current, name, &base, NULL);
+      g_object_unref (current);
+      current = base;
+      if (current == NULL)
+        return NULL;
+    }
+  return G_IS_SOCKET_CONNECTION (current) ? G_SOCKET_CONNECTION (g_steal_pointer (&current)) : NULL;
+}
+
+/* Bytes the kernel holds for the peer on the WebSocket's TCP socket (-1:
+ * unknown). */
+static int
+unsent_bytes (MgCtiLink *self)
+{
+  g_autoptr (GSocketConnection) tcp =
+    socket_connection_of (soup_websocket_connection_get_io_stream (self->websocket));
+  int pending = -1;
+
+  if (tcp == NULL
+      || ioctl (g_socket_get_fd (g_socket_connection_get_socket (tcp)), TIOCOUTQ, &pending) != 0)
+    return -1;
+  return pending;
+}
+
+static void
+shut_down (MgCtiLink *self)
+{
+  g_autoptr (GSocketConnection) tcp =
+    socket_connection_of (soup_websocket_connection_get_io_stream (self->websocket));
+  g_autoptr (GError) error = NULL;
+
+  if (tcp != NULL && !g_socket_shutdown (g_socket_connection_get_socket (tcp), TRUE, TRUE, &error))
+    g_info ("CTI link: %s", error->message);
+}
+
+static gboolean
+check_stall (gpointer data)
+{
+  MgCtiLink *self = data;
+  int pending = unsent_bytes (self);
+
+  self->stalled = pending >= STALL_BYTES ? self->stalled + 1 : 0;
+  if (self->stalled < STALL_CHECKS)
+    return G_SOURCE_CONTINUE;
+  self->stall_check_id = 0;
+  g_info ("CTI link: the application has not read for %d s (%d bytes waiting), dropped",
+          STALL_CHECK_S * STALL_CHECKS, pending);
+  /* a close frame would wait behind what is queued: shut the TCP
+   * connection down (libsoup's reads end, it reports the connection closed) */
+  self->closing = TRUE;
+  shut_down (self);
+  return G_SOURCE_REMOVE;
 }
 
 /* @max_message: the largest message the session takes; libsoup's own cap
@@ -121,6 +207,7 @@ mg_cti_link_new_websocket (SoupWebsocketConnection *connection, gsize max_messag
   soup_websocket_connection_set_keepalive_interval (connection, KEEPALIVE_S);
   g_signal_connect (connection, "message", G_CALLBACK (on_websocket_message), self);
   g_signal_connect (connection, "closed", G_CALLBACK (on_websocket_closed), self);
+  self->stall_check_id = g_timeout_add_seconds (STALL_CHECK_S, check_stall, self);
   return self;
 }
 

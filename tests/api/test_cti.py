@@ -2,13 +2,17 @@
 wss://…/csta with subprotocols csta-xml and csta-xml-tcp, ECMA-354 session
 start with an access token, edition negotiation, the session timer and the
 heartbeat, errors for bad input that leave the session usable."""
+import base64
+import os
+import socket
+import ssl
 import struct
 import time
 import unittest
 
 from cstaclient import (ED4, ED6, EVENT_ID, SESSION_NS, CstaClient, CstaTlsClient, find, start_session,
                         text)
-from mgtest import Daemon
+from mgtest import Daemon, wait_for
 from wsphone import WsPhone
 
 SECRET = "cti-test-secret-0123456789"
@@ -1032,6 +1036,63 @@ class TlsListener(unittest.TestCase):
         d = Daemon().start()
         self.addCleanup(d.cleanup)
         self.assertIsNone(d.cti_tls_port)
+
+
+class SlowConsumer(SessionCase):
+    """An application that stops reading is dropped before its queue grows
+    without bound (docs/cti.md), and its session waits for a resume."""
+
+    def raw_websocket(self):
+        """A csta-xml WebSocket over TLS by hand: a client whose reading we
+        control (it never reads after the handshake)."""
+        ctx = ssl.create_default_context()
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        raw = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        # a small receive window: what we do not read piles up at the server
+        raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        raw.connect(("127.0.0.1", self.d.cti_port))
+        sock = ctx.wrap_socket(raw)
+        self.addCleanup(sock.close)
+        key = base64.b64encode(os.urandom(16)).decode()
+        sock.sendall((f"GET /csta HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                      f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
+                      "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: csta-xml\r\n\r\n").encode())
+        head = b""
+        while b"\r\n\r\n" not in head:
+            head += sock.recv(1)
+        self.assertIn(b" 101 ", head.split(b"\r\n")[0])
+        return sock
+
+    @staticmethod
+    def frame(text):
+        data = text.encode()
+        mask = os.urandom(4)
+        header = bytes([0x81]) + (bytes([0x80 | len(data)]) if len(data) < 126
+                                  else bytes([0x80 | 126]) + struct.pack(">H", len(data)))
+        return header + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(data))
+
+    def test_a_reader_that_stops_is_dropped_and_may_resume(self):
+        sock = self.raw_websocket()
+        sock.sendall(self.frame("0001" + self.start_xml()))
+        time.sleep(0.5)
+        sessions = self.d.admin("GET", "/cms/api/v1/cti/sessions").json["items"]
+        self.assertEqual(len(sessions), 1, sessions)
+        sid = sessions[0]["session_id"]
+        # requests whose answers it never reads: several MB of GetCSTAFeaturesResponse
+        request = self.frame(f'0002<GetCSTAFeatures xmlns="{ED6}"/>')
+        sock.settimeout(5)
+        try:
+            for _ in range(1500):
+                sock.sendall(request)
+        except (socket.timeout, OSError):
+            pass  # the server stopped reading us too: enough is queued
+        self.assertTrue(wait_for(lambda: not self.d.admin("GET", "/cms/api/v1/cti/sessions")
+                                 .json["items"][0]["connected"], 40),
+                        "the stalled application was not dropped")
+        # it comes back and resumes its session
+        back, reply = self.connect(resume=sid, last=0)
+        self.assertEqual(text(reply.root, "extensions/privateData/private/session/resumed"), "true")
 
 
 if __name__ == "__main__":
