@@ -350,6 +350,43 @@ on_referred (MgSipDialog *dialog, guint status, MgCall *call)
   mg_call_manager_end_call (self, call, leg, "transferred", 0, NULL);
 }
 
+/* @to at the SIP platform whose registrar is @registrar. */
+static char *
+sip_target (const char *registrar, const char *to)
+{
+  return g_strdup_printf ("%s%s@%s", g_str_has_prefix (registrar, "sips:") ? "sips:" : "sip:", to,
+                          strchr (registrar, ':') + 1);
+}
+
+/* Deflect toward a number on the SIP side: the ringing INVITE is answered
+ * 302 with @to at the platform as Contact, and the device's page stops
+ * ringing. */
+static gboolean
+redirect (MgCallManager *self, MgCall *call, int index, const char *device, const char *to,
+          GError **error)
+{
+  const char *registrar = mg_sip_agent_get_active_registrar (self->agent);
+  MgCallLeg *leg = mg_call_get_leg (call, index);
+  MgCallLeg *caller = mg_call_get_leg (call, 1 - index);
+  g_autoptr (JsonObject) detail = json_object_new ();
+  g_autofree char *target = NULL;
+
+  if (registrar == NULL || caller->dialog == NULL)
+    {
+      g_set_error (error, MG_CALL_ERROR, MG_CALL_ERROR_INVALID,
+                   _("%s is not one of our extensions, and no SIP platform takes calls"), to);
+      return FALSE;
+    }
+  target = sip_target (registrar, to);
+  json_object_set_string_member (detail, "to", to);
+  mg_call_manager_tell_observers (call, index, "diverted", detail);
+  mg_call_manager_send_ended (leg->phone, call, "deflected", 0, NULL);
+  g_clear_object (&leg->phone);
+  g_info ("call %s deflected from %s to %s on the SIP side", mg_call_get_id (call), device, to);
+  mg_sip_dialog_redirect (caller->dialog, target);
+  return TRUE;
+}
+
 /* Blind transfer between our phones: the far party waits on hold while
  * the device's phone calls @to; once answered, the two are joined and the
  * device leaves (the consultation and transfer, in one step). */
@@ -391,8 +428,7 @@ mg_call_manager_transfer (MgCallManager *self, const char *call_id, const char *
         _("only a far party on the SIP side or one of our phones can be transferred, to a number"));
       return FALSE;
     }
-  target = g_strdup_printf ("%s%s@%s", g_str_has_prefix (registrar, "sips:") ? "sips:" : "sip:", to,
-                            strchr (registrar, ':') + 1);
+  target = sip_target (registrar, to);
   g_object_set_data (G_OBJECT (call), "mg-transfer-leg", GINT_TO_POINTER (index + 1));
   g_object_set_data_full (G_OBJECT (call), "mg-transfer-to", g_strdup (to), g_free);
   g_signal_connect (other->dialog, "referred", G_CALLBACK (on_referred), call);
@@ -407,7 +443,7 @@ mg_call_manager_transfer (MgCallManager *self, const char *call_id, const char *
 
 /* Deflect: a call still ringing the device's phone (from the SIP side or
  * from another of our phones) rings another of our phones instead (the
- * caller keeps hearing it ring). */
+ * caller keeps hearing it ring), or a number on the SIP side (302). */
 gboolean
 mg_call_manager_deflect (MgCallManager *self, const char *call_id, const char *device,
                          const char *to, GError **error)
@@ -430,9 +466,13 @@ mg_call_manager_deflect (MgCallManager *self, const char *call_id, const char *d
       return FALSE;
     }
   caller = mg_call_get_leg (call, 1 - index);
+  extension = to ? mg_store_get_extension (self->store, to, NULL) : NULL;
+  /* not one of ours: a call from the SIP side goes back there, redirected */
+  if (extension == NULL && caller->dialog != NULL && mg_call_manager_is_dialable (to)
+      && g_strcmp0 (to, caller->number) != 0)
+    return redirect (self, call, index, device, to, error);
   if (target == NULL || !mg_phone_session_is_connected (target) || g_strcmp0 (to, device) == 0
-      || g_strcmp0 (to, caller->number) == 0
-      || (extension = mg_store_get_extension (self->store, to, NULL)) == NULL
+      || g_strcmp0 (to, caller->number) == 0 || extension == NULL
       || !mg_extension_get_enabled (extension))
     {
       g_set_error (error, MG_CALL_ERROR, MG_CALL_ERROR_INVALID,

@@ -534,6 +534,29 @@ mg_sip_dialog_reject (MgSipDialog *self, guint status, const char *reason)
 }
 
 /**
+ * mg_sip_dialog_redirect:
+ * @self: an incoming dialog not answered yet
+ * @target: where the caller should call instead (a SIP URI; ours, not the
+ *   caller's input: it is checked by the caller of this function)
+ *
+ * Answers the INVITE with 302 Moved Temporarily and @target as Contact:
+ * the caller (or its proxy) calls there instead.
+ */
+void
+mg_sip_dialog_redirect (MgSipDialog *self, const char *target)
+{
+  g_return_if_fail (MG_IS_SIP_DIALOG (self));
+  g_return_if_fail (target != NULL);
+
+  if (self->nh == NULL || self->outbound || self->ended
+      || self->state == MG_SIP_DIALOG_STATE_CONFIRMED)
+    return;
+  self->hangup_sent = TRUE;
+  nua_respond (self->nh, SIP_302_MOVED_TEMPORARILY, SIPTAG_CONTACT_STR (target), TAG_END ());
+  end (self, 302, sip_status_phrase (302), FALSE);
+}
+
+/**
  * mg_sip_dialog_hangup:
  * @self: a dialog
  *

@@ -44,6 +44,8 @@ const char      *mg_sip_dialog_get_final_reason   (MgSipDialog *self);
 void             mg_sip_dialog_ring               (MgSipDialog *self);
 void             mg_sip_dialog_answer             (MgSipDialog *self,
                                                    const char  *sdp);
+void             mg_sip_dialog_redirect           (MgSipDialog *self,
+                                                   const char  *target);
 void             mg_sip_dialog_reject             (MgSipDialog *self,
                                                    guint        status,
                                                    const char  *reason);

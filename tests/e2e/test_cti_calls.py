@@ -344,14 +344,7 @@ class CtiWithPhones(unittest.TestCase):
         """A caller with Privacy: id (sipp/uac_privacy.xml) is restricted in
         CTI even for an application whose masking is none; the snapshot says
         the same. Clearing the ringing connection refuses the call (480)."""
-        kam = self.sip.kamailio
-        sipp = subprocess.Popen(
-            ["sipp", "-sf", os.path.join(SIPP_DIR, "uac_privacy.xml"), "-s", "1000",
-             "-au", "2009", "-ap", "p2009", "-i", "127.0.0.1", "-p", str(free_udp_port()),
-             "-mi", "127.0.0.1", "-mp", str(free_udp_port()), "-m", "1", "-nostdin",
-             "-timeout", "30", f"{kam.ip}:{kam.port}"],
-            cwd=self.sip.tmp, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        self.addCleanup(lambda: sipp.poll() is None and sipp.kill())
+        sipp = self.sipp_caller("uac_privacy.xml")
         delivered = self.expect("DeliveredEvent")["DeliveredEvent"]
         call_id = text(delivered.root, "connection/callID")
         self.assertIsNotNone(find(delivered.root, "callingDevice/restricted"), delivered)
@@ -783,6 +776,36 @@ class CtiWithPhones(unittest.TestCase):
         self.assertTrue(second.hears(call_id, FAR_HZ), "the second agent does not hear bob")
         second.ok("hangup", call_id)
         second.mgt("logout", "b")
+
+    def sipp_caller(self, scenario):
+        """A sipp caller (user 2009) calling 1000 through Kamailio."""
+        kam = self.sip.kamailio
+        sipp = subprocess.Popen(
+            ["sipp", "-sf", os.path.join(SIPP_DIR, scenario), "-s", "1000",
+             "-au", "2009", "-ap", "p2009", "-i", "127.0.0.1", "-p", str(free_udp_port()),
+             "-mi", "127.0.0.1", "-mp", str(free_udp_port()), "-m", "1", "-nostdin",
+             "-timeout", "30", f"{kam.ip}:{kam.port}"],
+            cwd=self.sip.tmp, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.addCleanup(lambda: sipp.poll() is None and sipp.kill())
+        return sipp
+
+    def test_deflect_to_a_number_on_the_sip_side(self):
+        """DeflectCall toward a number that is not one of our extensions: the
+        ringing INVITE is answered 302 with that number at the platform
+        (sipp/uac_redirect.xml checks the Contact), the page stops ringing."""
+        sipp = self.sipp_caller("uac_redirect.xml")
+        call_id = text(self.expect("DeliveredEvent")["DeliveredEvent"].root, "connection/callID")
+        self.page.wait_event("incoming", 5, call_id=call_id)
+        reply = self.request("DeflectCall", connection("callToBeDiverted", call_id, "1000")
+                             + "<newDestination>2000</newDestination>")
+        self.assertEqual(reply.name, "DeflectCallResponse", reply)
+        diverted = self.expect("DivertedEvent")["DivertedEvent"]
+        self.assertEqual(text(diverted.root, "newDestination/deviceIdentifier"), "2000")
+        self.assertEqual(self.page.wait_event("ended", 5, call_id=call_id)["detail"]["cause"],
+                         "deflected")
+        self.assertEqual(sipp.wait(10), 0, "sipp did not get the 302 to 2000")
+        self.assertTrue(wait_for(lambda: self.sip.calls() == [], 5), self.sip.calls())
+        self.assert_quiet()
 
     def test_deflect_a_call_between_pages(self):
         """No SIP: 1001's page calls the agent; DeflectCall rings 1002's
