@@ -33,6 +33,40 @@ handle_list (MgApiRequest *req, gpointer user_data)
   mg_api_request_reply_object (req, 200, reply);
 }
 
+static JsonObject *
+listener (const char *address, guint configured, guint bound)
+{
+  JsonObject *object = json_object_new ();
+
+  json_object_set_string_member (object, "address", address);
+  json_object_set_int_member (object, "port", bound ? bound : configured);
+  return object;
+}
+
+/* Where applications connect (read-only: the configuration file says it,
+ * a change needs a restart). */
+static void
+handle_listener (MgApiRequest *req, gpointer user_data)
+{
+  MgServer *server = mg_admin_api_get_server (user_data);
+  MgConfig *config = mg_server_get_config (server);
+  g_autoptr (JsonObject) reply =
+    listener (mg_config_get_cti_address (config), mg_config_get_cti_port (config),
+              mg_server_get_cti_port (server));
+  JsonObject *tls =
+    listener (mg_config_get_cti_tls_address (config), mg_config_get_cti_tls_port (config),
+              mg_server_get_cti_tls_port (server));
+
+  json_object_set_string_member (reply, "path", "/csta");
+  json_object_set_boolean_member (tls, "enabled", mg_config_get_cti_tls_enabled (config));
+  json_object_set_object_member (reply, "tls_listener", tls);
+  json_object_set_int_member (reply, "sessions",
+                              mg_server_get_cti_server (server)
+                                ? mg_cti_server_count_sessions (mg_server_get_cti_server (server))
+                                : 0);
+  mg_api_request_reply_object (req, 200, reply);
+}
+
 static void
 handle_delete (MgApiRequest *req, gpointer user_data)
 {
@@ -51,6 +85,7 @@ handle_delete (MgApiRequest *req, gpointer user_data)
 void
 mg_admin_api_add_cti_routes (MgAdminApi *self, MgRouter *router)
 {
+  mg_router_add (router, "GET", "/cms/api/v1/cti/listener", MG_ROUTE_AUTH, handle_listener, self);
   mg_router_add (router, "GET", "/cms/api/v1/cti/sessions", MG_ROUTE_AUTH, handle_list, self);
   mg_router_add (router, "DELETE", "/cms/api/v1/cti/sessions/{id}", MG_ROUTE_AUTH, handle_delete,
                  self);

@@ -916,6 +916,11 @@ class AdminSessions(SessionCase):
         monitor = text(a.request(monitor_start("1000")).root, "monitorCrossRefID")
         self.assertIsNotNone(monitor)
         b, _ = self.connect(source="127.0.0.2")
+        r = self.d.admin("GET", "/cms/api/v1/cti/listener")
+        self.assertEqual((r.json["address"], r.json["port"], r.json["path"], r.json["sessions"]),
+                         ("127.0.0.1", self.d.cti_port, "/csta", 2), r.json)
+        self.assertEqual((r.json["tls_listener"]["enabled"], r.json["tls_listener"]["port"]),
+                         (False, 8091), r.json)
         r = self.d.admin("GET", "/cms/api/v1/cti/sessions")
         self.assertEqual(r.status, 200, r)
         self.assertEqual(r.json["total"], 2, r.json)
