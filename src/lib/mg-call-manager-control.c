@@ -11,7 +11,10 @@
 
 #include "mg-call-manager-internal.h"
 
-G_DEFINE_QUARK (mg - call - error - quark, mg_call_error)
+/* the quark name is dashed, which clang-format would space out */
+/* clang-format off */
+G_DEFINE_QUARK (mg-call-error-quark, mg_call_error)
+/* clang-format on */
 
 /* @call_id's leg of the phone of @device. */
 MgCall *

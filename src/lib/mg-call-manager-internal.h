@@ -1,7 +1,7 @@
 /* mg-call-manager-internal.h: what the call manager's files share
- * (mg-call-manager.c: routing, phones and SIP; mg-call-manager-control.c:
- * control by applications; mg-call-manager-join.c: transfer and
- * conference)
+ * (mg-call-manager.c: routing, calls, SIP; mg-call-manager-phones.c: the
+ * phones' requests; mg-call-manager-control.c: control by applications;
+ * mg-call-manager-join.c: transfer and conference)
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -125,6 +125,34 @@ void        mg_call_manager_hold_leg        (MgCallManager *self,
                                              int            index,
                                              gboolean       hold,
                                              const char    *cause);
+
+/* mg-call-manager.c, for the phones' requests (mg-call-manager-phones.c) */
+MgCall     *mg_call_manager_new_call        (MgCallManager *self,
+                                             Route          route,
+                                             const char    *reserved);
+void        mg_call_manager_phone_answered  (MgCallManager *self,
+                                             MgCall        *call);
+GStrv       mg_call_manager_policy_codecs   (MgCallManager *self);
+const char *mg_call_manager_policy_name     (const char *encoding_name);
+void        mg_call_manager_send_digit      (MgPhoneSession *phone,
+                                             MgCall         *call,
+                                             const char     *digit);
+gboolean    mg_call_manager_start_phone_leg (MgCallManager *self,
+                                             MgCall        *call,
+                                             guint          index,
+                                             const char    *preferred,
+                                             GError       **error);
+
+/* mg-call-manager-phones.c */
+gboolean    mg_call_manager_on_request      (MgPhoneSession *phone,
+                                             gint64          id,
+                                             const char     *type,
+                                             JsonObject     *message,
+                                             MgCallManager  *self);
+void        mg_call_manager_on_media        (MgPhoneSession *phone,
+                                             const char     *type,
+                                             JsonObject     *message,
+                                             MgCallManager  *self);
 
 /* mg-call-manager-control.c */
 typedef struct

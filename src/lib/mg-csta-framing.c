@@ -23,7 +23,10 @@
  *   messages or part of one, so MgCstaStream re-frames.
  */
 
-G_DEFINE_QUARK (mg - csta - error - quark, mg_csta_error)
+/* the quark name is dashed, which clang-format would space out */
+/* clang-format off */
+G_DEFINE_QUARK (mg-csta-error-quark, mg_csta_error)
+/* clang-format on */
 
 static gboolean
 parse_invoke_id (const char *digits, guint *invoke_id, GError **error)
