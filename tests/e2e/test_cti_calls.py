@@ -743,6 +743,45 @@ class CtiWithPhones(unittest.TestCase):
         self.assertEqual(caller.wait_event("ended", 5, call_id=call_id)["detail"]["cause"],
                          "remote_hangup")
 
+    def agent_state(self, state, extra=""):
+        reply = self.request("SetAgentState", f"<device>1000</device><requestedAgentState>{state}"
+                             f"</requestedAgentState>{extra}")
+        self.assertEqual(reply.name, "SetAgentStateResponse", reply)
+
+    def test_agent_shift_around_a_real_call(self):
+        """An agent's shift with a real call in it: log on, ready, bob's call
+        answered in the page and hung up, after-call work, not ready with a
+        reason, log off; the agent events and the call events arrive in the
+        order things happened."""
+        # whatever happens, 1000 is logged off for the scenarios after this one
+        self.addCleanup(self.request, "SetAgentState", "<device>1000</device><requestedAgentState>"
+                        "loggedOff</requestedAgentState>")
+        self.agent_state("loggedOn", "<agentID>alice</agentID><password>31323334</password>")
+        self.assertEqual(text(self.expect("AgentLoggedOnEvent")["AgentLoggedOnEvent"].root,
+                              "agentID"), "alice")
+        self.agent_state("ready")
+        self.expect("AgentReadyEvent")
+        self.bob.send("dial", self.sip.sip_uri("1000"))
+        ring = self.page.wait_event("incoming", SETUP_S, phone="a")
+        self.page.ok("accept", ring["call_id"])
+        self.page.wait_event("accepted", SETUP_S, call_id=ring["call_id"])
+        self.assertTrue(self.page.hears(ring["call_id"], FAR_HZ), "the agent does not hear bob")
+        self.page.ok("hangup", ring["call_id"])
+        self.expect("DeliveredEvent", "EstablishedEvent", "ConnectionClearedEvent")
+        self.agent_state("workingAfterCall")
+        self.expect("AgentWorkingAfterCallEvent")
+        reason = ('<extensions><privateData><private><x:reasonCode xmlns:x="urn:mediagate:cti:1">'
+                  '7</x:reasonCode></private></privateData></extensions>')
+        self.agent_state("notReady", reason)
+        ev = self.expect("AgentNotReadyEvent")["AgentNotReadyEvent"]
+        self.assertEqual(text(ev.root, "extensions/privateData/private/reasonCode"), "7")
+        reply = self.request("GetAgentState", "<device>1000</device>")
+        self.assertEqual(text(reply.root, "agentStateList/agentStateEntry/agentInfo/agentInfoItem"
+                                          "/agentState"), "agentNotReady")
+        self.agent_state("loggedOff")
+        self.expect("AgentLoggedOffEvent")
+        self.assert_quiet()
+
     def test_deflect_rings_another_agent(self):
         """DeflectCall: the call from bob ringing 1000 rings 1001 instead;
         1000's page stops ringing, 1001's rings with bob's number."""
