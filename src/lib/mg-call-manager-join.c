@@ -94,6 +94,48 @@ retrieve_quietly (MgCallManager *self, MgCall *held, MgCallLeg *party)
   g_object_set_data (G_OBJECT (held), HOLDER_KEY, NULL);
 }
 
+/* Two of a device's calls about to be joined (transfer, conference): the
+ * calls (kept alive meanwhile), their far parties, what observers are told. */
+typedef struct
+{
+  MgCall *held;
+  int held_index;
+  MgCall *active;
+  int active_index;
+  MgCallLeg *a; /* the held call's far party */
+  MgCallLeg *x; /* the active call's */
+  JsonObject *detail;
+} Join;
+
+static void
+join_clear (Join *j)
+{
+  g_clear_object (&j->held);
+  g_clear_object (&j->active);
+  g_clear_pointer (&j->detail, json_object_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Join, join_clear)
+
+static gboolean
+start_join (MgCallManager *self, const char *held_id, const char *active_id, const char *device,
+            Join *j, GError **error)
+{
+  MgCallPair pair;
+
+  if (!joinable_pair (self, held_id, active_id, device, &pair, error))
+    return FALSE;
+  j->held = g_object_ref (pair.held);
+  j->held_index = pair.held_index;
+  j->active = g_object_ref (pair.active);
+  j->active_index = pair.active_index;
+  j->a = mg_call_get_leg (j->held, 1 - j->held_index);
+  j->x = mg_call_get_leg (j->active, 1 - j->active_index);
+  j->detail = transfer_detail (device, j->held, j->a, j->active, j->x);
+  retrieve_quietly (self, j->held, j->a);
+  return TRUE;
+}
+
 /* A party that stays learns whom it talks to now (a page shows it). */
 static void
 tell_new_party (MgCall *call, MgCallLeg *leg, MgCallLeg *party_leg, JsonObject *detail)
@@ -172,46 +214,29 @@ static gboolean
 join_transfer (MgCallManager *self, const char *held_id, const char *active_id, const char *device,
                gboolean single_step, GError **error)
 {
-  MgCallPair pair;
-  MgCall *held, *active;
-  int held_index, active_index;
-  g_autoptr (MgCall) keep_held = NULL;
-  g_autoptr (MgCall) keep_active = NULL;
-  g_autoptr (JsonObject) detail = NULL;
+  g_auto (Join) j = { 0 };
   g_autoptr (GError) media_error = NULL;
-  MgCallLeg *a, *x;
 
-  if (!joinable_pair (self, held_id, active_id, device, &pair, error))
+  if (!start_join (self, held_id, active_id, device, &j, error))
     return FALSE;
-  held = pair.held;
-  held_index = pair.held_index;
-  active = pair.active;
-  active_index = pair.active_index;
-  a = mg_call_get_leg (held, 1 - held_index);
-  x = mg_call_get_leg (active, 1 - active_index);
-  keep_held = g_object_ref (held);
-  keep_active = g_object_ref (active);
-  detail = transfer_detail (device, held, a, active, x);
   if (single_step)
-    json_object_set_boolean_member (detail, "single_step", TRUE);
-  mg_call_manager_tell_observers (held, held_index, "transferred", detail);
+    json_object_set_boolean_member (j.detail, "single_step", TRUE);
+  mg_call_manager_tell_observers (j.held, j.held_index, "transferred", j.detail);
 
-  retrieve_quietly (self, held, a);
-
-  leave_for_transfer (held, held_index);
-  leave_for_transfer (active, active_index);
-  g_object_set_data (G_OBJECT (held), JOINED_KEY, active);
-  g_object_set_data (G_OBJECT (active), JOINED_KEY, held);
-  g_object_set_data_full (G_OBJECT (active), LINKAGE_KEY,
-                          g_strdup (mg_call_manager_get_linkage (held)), g_free);
-  if (!mg_call_join_media (held, 1 - held_index, active, 1 - active_index, &media_error))
+  leave_for_transfer (j.held, j.held_index);
+  leave_for_transfer (j.active, j.active_index);
+  g_object_set_data (G_OBJECT (j.held), JOINED_KEY, j.active);
+  g_object_set_data (G_OBJECT (j.active), JOINED_KEY, j.held);
+  g_object_set_data_full (G_OBJECT (j.active), LINKAGE_KEY,
+                          g_strdup (mg_call_manager_get_linkage (j.held)), g_free);
+  if (!mg_call_join_media (j.held, 1 - j.held_index, j.active, 1 - j.active_index, &media_error))
     {
       g_warning ("transfer of %s and %s: %s", held_id, active_id, media_error->message);
-      mg_call_manager_end_call (self, held, -1, "media_failed", 0, NULL);
+      mg_call_manager_end_call (self, j.held, -1, "media_failed", 0, NULL);
       return TRUE;
     }
-  tell_new_party (held, a, x, detail);
-  tell_new_party (active, x, a, detail);
+  tell_new_party (j.held, j.a, j.x, j.detail);
+  tell_new_party (j.active, j.x, j.a, j.detail);
   g_info ("%s transferred: call %s joined with call %s", device, held_id, active_id);
   return TRUE;
 }
@@ -365,48 +390,32 @@ gboolean
 mg_call_manager_conference (MgCallManager *self, const char *held_id, const char *active_id,
                             const char *device, GError **error)
 {
-  MgCallPair pair;
-  MgCall *held, *active;
-  int held_index, active_index;
-  g_autoptr (MgCall) keep_held = NULL;
-  g_autoptr (MgCall) keep_active = NULL;
+  g_auto (Join) j = { 0 };
   g_autoptr (MgConference) conference = NULL;
-  g_autoptr (JsonObject) detail = NULL;
   g_autoptr (GError) media_error = NULL;
-  MgCallLeg *a, *x;
 
-  if (!joinable_pair (self, held_id, active_id, device, &pair, error))
+  if (!start_join (self, held_id, active_id, device, &j, error))
     return FALSE;
-  held = pair.held;
-  held_index = pair.held_index;
-  active = pair.active;
-  active_index = pair.active_index;
-  a = mg_call_get_leg (held, 1 - held_index);
-  x = mg_call_get_leg (active, 1 - active_index);
-  keep_held = g_object_ref (held);
-  keep_active = g_object_ref (active);
-  detail = transfer_detail (device, held, a, active, x);
 
-  retrieve_quietly (self, held, a);
-  mg_call_manager_send_ended (mg_call_get_leg (active, active_index)->phone, active, "conferenced",
-                              0, NULL);
-  mg_call_detach_leg (active, active_index);
-  mg_call_unbridge (held);
+  mg_call_manager_send_ended (mg_call_get_leg (j.active, j.active_index)->phone, j.active,
+                              "conferenced", 0, NULL);
+  mg_call_detach_leg (j.active, j.active_index);
+  mg_call_unbridge (j.held);
 
-  conference = mg_conference_new (held);
-  set_conference (held, conference);
-  set_conference (active, conference);
-  g_object_set_data_full (G_OBJECT (active), LINKAGE_KEY,
-                          g_strdup (mg_call_manager_get_linkage (held)), g_free);
-  if (!mg_conference_add (conference, held, held_index, &media_error)
-      || !mg_conference_add (conference, held, 1 - held_index, &media_error)
-      || !mg_conference_add (conference, active, 1 - active_index, &media_error))
+  conference = mg_conference_new (j.held);
+  set_conference (j.held, conference);
+  set_conference (j.active, conference);
+  g_object_set_data_full (G_OBJECT (j.active), LINKAGE_KEY,
+                          g_strdup (mg_call_manager_get_linkage (j.held)), g_free);
+  if (!mg_conference_add (conference, j.held, j.held_index, &media_error)
+      || !mg_conference_add (conference, j.held, 1 - j.held_index, &media_error)
+      || !mg_conference_add (conference, j.active, 1 - j.active_index, &media_error))
     {
       g_warning ("conference of %s and %s: %s", held_id, active_id, media_error->message);
       mg_call_manager_end_conference (self, conference, "media_failed");
       return TRUE;
     }
-  tell_parties (conference, "conferenced", detail);
+  tell_parties (conference, "conferenced", j.detail);
   g_info ("%s conferenced calls %s and %s", device, held_id, active_id);
   return TRUE;
 }

@@ -94,6 +94,24 @@ reply_empty (MgCtiSession *self, guint invoke_id, const char *name)
   mg_cti_session_send (self, invoke_id, out->str);
 }
 
+/* A response that names one connection: <@name><@tag>callID, deviceID
+ * (left out when NULL)</@tag></@name>. */
+static void
+reply_connection (MgCtiSession *self, guint invoke_id, const char *name, const char *tag,
+                  const char *call_id, const char *device)
+{
+  g_autoptr (GString) out = g_string_new (NULL);
+
+  mg_csta_open (out, name, mg_cti_session_get_namespace (self));
+  mg_csta_open (out, tag, NULL);
+  mg_csta_leaf (out, "callID", call_id);
+  if (device != NULL)
+    mg_csta_leaf (out, "deviceID", device);
+  mg_csta_close (out, tag);
+  mg_csta_close (out, name);
+  mg_cti_session_send (self, invoke_id, out->str);
+}
+
 /* Runs @action on the connection named by the request's @element and
  * answers @response, or the error. */
 static gboolean
@@ -251,7 +269,6 @@ mg_cti_handle_make_call (MgCtiSession *self, guint invoke_id, MgCstaMessage *msg
   g_autofree char *called = mg_csta_dup_text (msg->root, "calledDirectoryNumber");
   g_autofree char *auto_originate = mg_csta_dup_text (msg->root, "autoOriginate");
   g_autoptr (GError) error = NULL;
-  g_autoptr (GString) out = g_string_new (NULL);
   g_autofree char *call_id = NULL;
 
   if (calling == NULL || called == NULL)
@@ -278,13 +295,7 @@ mg_cti_handle_make_call (MgCtiSession *self, guint invoke_id, MgCstaMessage *msg
         mg_cti_session_reply_error (self, invoke_id, "operation", "invalidCalledDeviceID");
       return;
     }
-  mg_csta_open (out, "MakeCallResponse", mg_cti_session_get_namespace (self));
-  mg_csta_open (out, "callingDevice", NULL);
-  mg_csta_leaf (out, "callID", call_id);
-  mg_csta_leaf (out, "deviceID", calling);
-  mg_csta_close (out, "callingDevice");
-  mg_csta_close (out, "MakeCallResponse");
-  mg_cti_session_send (self, invoke_id, out->str);
+  reply_connection (self, invoke_id, "MakeCallResponse", "callingDevice", call_id, calling);
 }
 
 static gboolean
@@ -302,7 +313,6 @@ mg_cti_handle_single_step_transfer (MgCtiSession *self, guint invoke_id, MgCstaM
   g_autofree char *to = mg_csta_dup_text (msg->root, "transferredTo");
   xmlNode *active = mg_csta_find (msg->root, "activeCall");
   g_autofree char *call_id = active ? mg_csta_dup_text (active, "callID") : NULL;
-  g_autoptr (GString) out = g_string_new (NULL);
 
   if (to == NULL)
     {
@@ -312,13 +322,8 @@ mg_cti_handle_single_step_transfer (MgCtiSession *self, guint invoke_id, MgCstaM
   if (!act_on_connection (self, invoke_id, msg, "activeCall", NULL, "invalidConnectionState",
                           transfer, to))
     return;
-  mg_csta_open (out, "SingleStepTransferCallResponse", mg_cti_session_get_namespace (self));
-  mg_csta_open (out, "transferredCall", NULL);
-  mg_csta_leaf (out, "callID", call_id);
-  mg_csta_leaf (out, "deviceID", to);
-  mg_csta_close (out, "transferredCall");
-  mg_csta_close (out, "SingleStepTransferCallResponse");
-  mg_cti_session_send (self, invoke_id, out->str);
+  reply_connection (self, invoke_id, "SingleStepTransferCallResponse", "transferredCall", call_id,
+                    to);
 }
 
 static gboolean
@@ -358,7 +363,6 @@ mg_cti_handle_consultation_call (MgCtiSession *self, guint invoke_id, MgCstaMess
   g_autofree char *device = existing ? mg_csta_dup_text (existing, "deviceID") : NULL;
   g_autofree char *consulted = mg_csta_dup_text (msg->root, "consultedDevice");
   g_autoptr (GError) error = NULL;
-  g_autoptr (GString) out = g_string_new (NULL);
   g_autofree char *new_id = NULL;
 
   if (call_id == NULL || device == NULL || consulted == NULL)
@@ -378,13 +382,7 @@ mg_cti_handle_consultation_call (MgCtiSession *self, guint invoke_id, MgCstaMess
         reply_call_error (self, invoke_id, error, "invalidConnectionState");
       return;
     }
-  mg_csta_open (out, "ConsultationCallResponse", mg_cti_session_get_namespace (self));
-  mg_csta_open (out, "initiatedCall", NULL);
-  mg_csta_leaf (out, "callID", new_id);
-  mg_csta_leaf (out, "deviceID", device);
-  mg_csta_close (out, "initiatedCall");
-  mg_csta_close (out, "ConsultationCallResponse");
-  mg_cti_session_send (self, invoke_id, out->str);
+  reply_connection (self, invoke_id, "ConsultationCallResponse", "initiatedCall", new_id, device);
 }
 
 typedef gboolean (*PairAction) (MgCallManager *calls, const char *held_id, const char *active_id,
@@ -457,7 +455,6 @@ mg_cti_handle_transfer_call (MgCtiSession *self, guint invoke_id, MgCstaMessage 
   MgCall *call =
     active_id ? mg_call_manager_lookup (mg_cti_server_get_call_manager (server), active_id) : NULL;
   g_autofree char *to = NULL;
-  g_autoptr (GString) out = g_string_new (NULL);
 
   /* the party that stays in the active call, before the device leaves */
   if (call != NULL)
@@ -469,14 +466,8 @@ mg_cti_handle_transfer_call (MgCtiSession *self, guint invoke_id, MgCstaMessage 
     }
   if (!act_on_pair (self, invoke_id, msg, NULL, mg_call_manager_transfer_calls))
     return;
-  mg_csta_open (out, "TransferCallResponse", mg_cti_session_get_namespace (self));
-  mg_csta_open (out, "transferredCall", NULL);
-  mg_csta_leaf (out, "callID", active_id);
-  if (to != NULL && *to != '\0')
-    mg_csta_leaf (out, "deviceID", to);
-  mg_csta_close (out, "transferredCall");
-  mg_csta_close (out, "TransferCallResponse");
-  mg_cti_session_send (self, invoke_id, out->str);
+  reply_connection (self, invoke_id, "TransferCallResponse", "transferredCall", active_id,
+                    to && *to ? to : NULL);
 }
 
 /* The far party of the device's active call joins its held call, which
@@ -488,15 +479,8 @@ mg_cti_handle_conference_call (MgCtiSession *self, guint invoke_id, MgCstaMessag
   xmlNode *held = mg_csta_find (msg->root, "heldCall");
   g_autofree char *held_id = held ? mg_csta_dup_text (held, "callID") : NULL;
   g_autofree char *device = held ? mg_csta_dup_text (held, "deviceID") : NULL;
-  g_autoptr (GString) out = g_string_new (NULL);
 
   if (!act_on_pair (self, invoke_id, msg, NULL, mg_call_manager_conference))
     return;
-  mg_csta_open (out, "ConferenceCallResponse", mg_cti_session_get_namespace (self));
-  mg_csta_open (out, "conferenceCall", NULL);
-  mg_csta_leaf (out, "callID", held_id);
-  mg_csta_leaf (out, "deviceID", device);
-  mg_csta_close (out, "conferenceCall");
-  mg_csta_close (out, "ConferenceCallResponse");
-  mg_cti_session_send (self, invoke_id, out->str);
+  reply_connection (self, invoke_id, "ConferenceCallResponse", "conferenceCall", held_id, device);
 }
