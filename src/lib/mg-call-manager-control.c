@@ -361,6 +361,21 @@ sip_target (const char *registrar, const char *to)
                           strchr (registrar, ':') + 1);
 }
 
+/* Every monitor hears of the deflect: the deflecting device's call leaves
+ * it; the caller's call stays and now rings @to. */
+static void
+tell_diverted (MgCall *call, int index, const char *device, const char *to)
+{
+  g_autoptr (JsonObject) detail = json_object_new ();
+  g_autoptr (JsonObject) at_caller = json_object_new ();
+
+  json_object_set_string_member (detail, "to", to);
+  mg_call_manager_tell_observers (call, index, "diverted", detail);
+  json_object_set_string_member (at_caller, "to", to);
+  json_object_set_string_member (at_caller, "from", device);
+  mg_call_manager_tell_observers (call, 1 - index, "diverted", at_caller);
+}
+
 /* Deflect toward a number on the SIP side: the ringing INVITE is answered
  * 302 with @to at the platform as Contact, and the device's page stops
  * ringing. */
@@ -371,7 +386,6 @@ redirect (MgCallManager *self, MgCall *call, int index, const char *device, cons
   const char *registrar = mg_sip_agent_get_active_registrar (self->agent);
   MgCallLeg *leg = mg_call_get_leg (call, index);
   MgCallLeg *caller = mg_call_get_leg (call, 1 - index);
-  g_autoptr (JsonObject) detail = json_object_new ();
   g_autofree char *target = NULL;
 
   if (registrar == NULL || caller->dialog == NULL)
@@ -381,12 +395,39 @@ redirect (MgCallManager *self, MgCall *call, int index, const char *device, cons
       return FALSE;
     }
   target = sip_target (registrar, to);
-  json_object_set_string_member (detail, "to", to);
-  mg_call_manager_tell_observers (call, index, "diverted", detail);
+  tell_diverted (call, index, device, to);
   mg_call_manager_send_ended (leg->phone, call, "deflected", 0, NULL);
   g_clear_object (&leg->phone);
   g_info ("call %s deflected from %s to %s on the SIP side", mg_call_get_id (call), device, to);
   mg_sip_dialog_redirect (caller->dialog, target);
+  return TRUE;
+}
+
+/* Deflect a call between our phones toward a number on the SIP side: the
+ * ringing leg becomes an outbound SIP call from the caller's phone (its
+ * registration, its WebRTC leg), as if the caller had dialled @to. */
+static gboolean
+reroute_to_sip (MgCallManager *self, MgCall *call, int index, const char *device, const char *to,
+                GError **error)
+{
+  MgCallLeg *leg = mg_call_get_leg (call, index);
+
+  if (index != 1 || mg_sip_agent_get_active_registrar (self->agent) == NULL)
+    {
+      g_set_error (error, MG_CALL_ERROR, MG_CALL_ERROR_INVALID,
+                   _("%s is not one of our extensions, and no SIP platform takes calls"), to);
+      return FALSE;
+    }
+  tell_diverted (call, index, device, to);
+  mg_call_manager_send_ended (leg->phone, call, "deflected", 0, NULL);
+  g_clear_object (&leg->phone);
+  g_free (leg->number);
+  leg->number = g_strdup (to);
+  g_clear_pointer (&leg->display_name, g_free);
+  g_object_set_data (G_OBJECT (call), ROUTE_KEY, GINT_TO_POINTER (ROUTE_SIP_OUT));
+  g_info ("call %s deflected from %s to %s on the SIP side", mg_call_get_id (call), device, to);
+  /* the INVITE leaves now, or once the caller's phone answered our offer */
+  mg_call_manager_phone_answered (self, call);
   return TRUE;
 }
 
@@ -455,7 +496,6 @@ mg_call_manager_deflect (MgCallManager *self, const char *call_id, const char *d
   MgCall *call = mg_call_manager_call_of_device (self, call_id, device, &index, error);
   MgPhoneSession *target = to ? mg_phone_hub_lookup (self->hub, to) : NULL;
   g_autoptr (MgExtension) extension = NULL;
-  g_autoptr (JsonObject) detail = NULL;
   g_autoptr (JsonObject) extra = NULL;
   MgCallLeg *leg;
   MgCallLeg *caller;
@@ -470,10 +510,15 @@ mg_call_manager_deflect (MgCallManager *self, const char *call_id, const char *d
     }
   caller = mg_call_get_leg (call, 1 - index);
   extension = to ? mg_store_get_extension (self->store, to, NULL) : NULL;
-  /* not one of ours: a call from the SIP side goes back there, redirected */
-  if (extension == NULL && caller->dialog != NULL && mg_call_manager_is_dialable (to)
-      && g_strcmp0 (to, caller->number) != 0)
-    return redirect (self, call, index, device, to, error);
+  /* not one of ours: a call from the SIP side goes back there, redirected;
+   * a call from one of our phones goes there as that phone's call */
+  if (extension == NULL && mg_call_manager_is_dialable (to) && g_strcmp0 (to, caller->number) != 0)
+    {
+      if (caller->dialog != NULL)
+        return redirect (self, call, index, device, to, error);
+      if (caller->phone != NULL)
+        return reroute_to_sip (self, call, index, device, to, error);
+    }
   if (target == NULL || !mg_phone_session_is_connected (target) || g_strcmp0 (to, device) == 0
       || g_strcmp0 (to, caller->number) == 0 || extension == NULL
       || !mg_extension_get_enabled (extension))
@@ -483,9 +528,7 @@ mg_call_manager_deflect (MgCallManager *self, const char *call_id, const char *d
       return FALSE;
     }
   leg = mg_call_get_leg (call, index);
-  detail = json_object_new ();
-  json_object_set_string_member (detail, "to", to);
-  mg_call_manager_tell_observers (call, index, "diverted", detail);
+  tell_diverted (call, index, device, to);
   mg_call_manager_send_ended (leg->phone, call, "deflected", 0, NULL);
   g_clear_object (&leg->phone);
   g_clear_pointer (&leg->number, g_free);
@@ -496,6 +539,13 @@ mg_call_manager_deflect (MgCallManager *self, const char *call_id, const char *d
                                  mg_call_manager_party (caller->number, caller->display_name));
   json_object_set_string_member (extra, "deflected_by", device);
   mg_call_manager_send_event (target, "incoming", call, extra);
+  /* the caller's page goes on ringing; its monitors see the new destination */
+  if (caller->phone != NULL)
+    {
+      g_autoptr (JsonObject) ringing = json_object_new ();
+
+      mg_call_manager_tell_observers (call, 1 - index, "ringing", ringing);
+    }
   g_info ("call %s deflected from %s to %s", mg_call_get_id (call), device, to);
   return TRUE;
 }

@@ -256,18 +256,20 @@ call_cleared (GPtrArray *events, const Parties *p)
   linkage (out, p->linkage);
 }
 
-/* The call ringing our device rings @to instead (DeflectCall). */
+/* The call ringing our device rings @to instead (DeflectCall); @from: the
+ * device that deflected the call our device placed (its connection stays),
+ * else our device deflected it and left. */
 static void
-diverted (GPtrArray *events, const Parties *p, const char *to)
+diverted (GPtrArray *events, const Parties *p, const char *to, const char *from)
 {
   GString *out = add_event (events, "DivertedEvent");
 
   connection (out, "connection", p->id, p->self);
-  device (out, "divertingDevice", p->self);
+  device (out, "divertingDevice", from ? from : p->self);
   device (out, "newDestination", to);
   device (out, "callingDevice", p->caller);
   device (out, "calledDevice", p->callee);
-  connection_state_cause (out, "null", "redirected", p->linkage);
+  connection_state_cause (out, from ? "connected" : "null", "redirected", p->linkage);
 }
 
 /* Our device handed the far party to @to (SingleStepTransferCall) and left. */
@@ -480,7 +482,7 @@ mg_cti_events_for (MgCall *call, guint leg, guint caller, const char *type, Json
                        g_strcmp0 (string_member (detail, "by"), "remote") != 0,
                        string_member (detail, "cause"));
   else if (g_str_equal (type, "diverted"))
-    diverted (events, &p, string_member (detail, "to"));
+    diverted (events, &p, string_member (detail, "to"), string_member (detail, "from"));
   else if (g_str_equal (type, "transferred") && string_member (detail, "secondary") != NULL)
     transferred_attended (events, &p, detail, policy);
   else if (g_str_equal (type, "transferred"))

@@ -457,6 +457,8 @@ state_after (const char *type, JsonObject *detail, const char *before)
     return "hold";
   if (g_str_equal (type, "resumed") && g_str_equal (by, "local"))
     return "connected";
+  if (g_str_equal (type, "diverted") && json_object_has_member (detail, "from"))
+    return before; /* the caller's call goes on, ringing elsewhere */
   if (g_str_equal (type, "ended") || g_str_equal (type, "transferred")
       || g_str_equal (type, "diverted"))
     return NULL;
@@ -509,6 +511,8 @@ on_party_event (MgCallManager *calls, MgCall *call, guint leg, const char *type,
     }
   event.was_up = track->up;
   track->delivered[leg] |= g_str_equal (type, "ringing") || g_str_equal (type, "progress");
+  /* the call rings somewhere new: Delivered again */
+  track->delivered[leg] &= !g_str_equal (type, "diverted");
   track->up |= g_str_equal (type, "accepted");
   track->state[leg] = state_after (type, detail, track->state[leg]);
 

@@ -594,6 +594,9 @@ class CtiWithPhones(unittest.TestCase):
         other, 1002's hangup ends 1001's call."""
         caller = self.second_agent()
         third = self.second_agent("1002", page="third", name="c")
+        reply = self.request("MonitorStart", "<monitorObject><deviceObject>1001</deviceObject>"
+                             "</monitorObject>")
+        caller_monitor = text(reply.root, "monitorCrossRefID")
         call_id = caller.ok("dial", "b", "1000")["call_id"]
         self.expect("DeliveredEvent")
         self.page.wait_event("incoming", 5, call_id=call_id)
@@ -616,6 +619,11 @@ class CtiWithPhones(unittest.TestCase):
         self.assertEqual(third.wait_event("transferred", 5, call_id=consult_id)["detail"]["party"]
                          ["number"], "1001")
         self.assertTrue(caller.hears(call_id, MIC_HZ), "1001 does not hear 1002")
+        at_caller = self.events_at(caller_monitor, "EstablishedEvent")
+        self.assertEqual([m.name for m in at_caller], self.CALLER_DEFLECTED)
+        self.assertEqual(text(at_caller[3].root, "divertingDevice/deviceIdentifier"), "1000")
+        self.assertEqual(text(at_caller[4].root, "alertingDevice/deviceIdentifier"), "1002")
+        self.assertEqual(text(at_caller[5].root, "answeringDevice/deviceIdentifier"), "1002")
         self.assertTrue(third.hears(consult_id, MIC_HZ), "1002 does not hear 1001")
         third.ok("hangup", consult_id)
         self.assertEqual(caller.wait_event("ended", 5, call_id=call_id)["detail"]["cause"],
@@ -874,6 +882,62 @@ class CtiWithPhones(unittest.TestCase):
         self.assertTrue(caller.hears(call_id, MIC_HZ), "1001 does not hear 1002")
         caller.ok("hangup", call_id)
         third.wait_event("ended", 5, call_id=call_id)
+
+    # what the caller's monitor sees when the call it placed is deflected
+    CALLER_DEFLECTED = ["ServiceInitiatedEvent", "OriginatedEvent", "DeliveredEvent",
+                        "DivertedEvent", "DeliveredEvent", "EstablishedEvent"]
+
+    def events_at(self, monitor, last):
+        """The events at @monitor up to the first named @last."""
+        got = []
+        while not got or got[-1].name != last:
+            got.append(self.cti.wait(lambda m: m.invoke_id == EVENT_ID
+                                     and text(m.root, "monitorCrossRefID") == monitor, 5))
+        return got
+
+    def test_deflect_a_call_between_pages_to_a_sip_phone(self):
+        """1001's page calls the agent; DeflectCall toward bob (not one of
+        our extensions): the call leaves as 1001's SIP call, bob answers
+        and the two hear each other; 1001's monitor sees it delivered to
+        and answered by bob."""
+        caller = self.second_agent()
+        reply = self.request("MonitorStart", "<monitorObject><deviceObject>1001</deviceObject>"
+                             "</monitorObject>")
+        caller_monitor = text(reply.root, "monitorCrossRefID")
+        call_id = caller.ok("dial", "b", "1000")["call_id"]
+        self.expect("DeliveredEvent")
+        self.page.wait_event("incoming", 5, call_id=call_id)
+        with RtpRecorder(self.bob.rtp_ports, self.sip.tmp, name="bob-deflected") as rec:
+            reply = self.request("DeflectCall", connection("callToBeDiverted", call_id, "1000")
+                                 + "<newDestination>2000</newDestination>")
+            self.assertEqual(reply.name, "DeflectCallResponse", reply)
+            diverted = self.expect("DivertedEvent")["DivertedEvent"]
+            self.assertEqual(text(diverted.root, "newDestination/deviceIdentifier"), "2000")
+            self.assertEqual(self.page.wait_event("ended", 5, call_id=call_id)["detail"]["cause"],
+                             "deflected")
+            self.assertTrue(self.bob.wait_event("CALL_ESTABLISHED", SETUP_S), self.bob.event_types())
+            caller.wait_event("accepted", SETUP_S, call_id=call_id)
+            at_caller = self.events_at(caller_monitor, "EstablishedEvent")
+            names = [m.name for m in at_caller]
+            self.assertIn(names, (self.CALLER_DEFLECTED, self.CALLER_DEFLECTED[:-2] + ["EstablishedEvent"]))
+            diverted = at_caller[3]
+            self.assertEqual([text(diverted.root, f) for f in (
+                "divertingDevice/deviceIdentifier", "newDestination/deviceIdentifier",
+                "localConnectionInfo", "cause")], ["1000", "2000", "connected", "redirected"])
+            established = at_caller[-1]
+            self.assertEqual(text(established.root, "answeringDevice/deviceIdentifier"), "2000")
+            self.assertEqual(text(established.root, "callingDevice/deviceIdentifier"), "1001")
+            self.assertTrue(caller.hears(call_id, FAR_HZ), "1001 does not hear bob")
+            start = rec.since()
+            time.sleep(2)
+            end = rec.since()
+        assert_mix(rec.wav(), (MIC_HZ,), (FAR_HZ,), (start, end))
+        self.assertEqual(len(self.sip.calls()), 1, self.sip.calls())
+        self.bob.command("hangup")
+        self.assertEqual(caller.wait_event("ended", 5, call_id=call_id)["detail"]["cause"],
+                         "remote_hangup")
+        self.assertTrue(wait_for(lambda: self.sip.calls() == [], 5), self.sip.calls())
+        self.assert_quiet()
 
     def test_call_to_an_unknown_number_fails(self):
         call_id = self.page.ok("dial", "a", "2999")["call_id"]
