@@ -213,11 +213,13 @@ bridge_sip (MgCall *self, guint w, guint s, GError **error)
   mg_call_link_or_log (self, mg_call_ghost (recv, "src"), mg_call_ghost (to_webrtc, "sink"));
   mg_call_link_or_log (self, mg_call_ghost (to_webrtc, "src"), webrtc_sink);
   /* phone -> SIP; telephone-event is defined at 8000 Hz here, so digits
-   * are played into streams with that clock only (G.711, G.722) */
+   * are played into streams with that clock only (G.711, G.722). The
+   * injector sits at the socket shape's input, which stays when a
+   * transfer or a conference feeds the SIP leg from elsewhere. */
   mg_call_link_or_log (self, mg_call_ghost (to_sip, "src"), mg_call_ghost (send, "sink"));
   if (sip->sip_dtmf_pt >= 0 && sip->sip_codec->clock_rate == 8000)
     self->dtmf_injector =
-      mg_dtmf_injector_attach (mg_call_ghost (to_sip, "src"), sip->sip_dtmf_pt, 8000);
+      mg_dtmf_injector_attach (mg_call_ghost (send, "sink"), sip->sip_dtmf_pt, 8000);
   self->audio_sink[w] = mg_call_ghost (to_sip, "sink");
   if (!add_dtmf_path (self, w, sip, send, passthrough, error))
     return FALSE;
@@ -429,7 +431,6 @@ mg_call_unbridge (MgCall *self)
       mg_call_unlink_leg_src (self, i);
       mg_call_unlink_quietly (self->legs[i].dtmf_src);
     }
-  g_clear_pointer (&self->dtmf_injector, mg_dtmf_injector_unref);
   for (guint i = 0; i < 2; i++)
     {
       remove_bin (self, &self->path[i]);
@@ -471,6 +472,8 @@ mg_call_detach_leg (MgCall *self, guint index)
       gst_bin_remove (GST_BIN (self->pipeline), webrtcbin);
       gst_element_set_state (webrtcbin, GST_STATE_NULL);
     }
+  if (self->sip_send[index] != NULL)
+    g_clear_pointer (&self->dtmf_injector, mg_dtmf_injector_unref);
   remove_bin (self, &self->sip_recv[index]);
   remove_bin (self, &self->sip_send[index]);
   self->hold_probes[index] = 0;

@@ -42,7 +42,8 @@ struct _MgCall
   gulong hold_probes[2];
   /* digits played into the SIP stream as RFC 4733 (the peer has
    * telephone-event at the audio's clock rate): a transcoded phone's keys,
-   * the phone's `dtmf` requests */
+   * the phone's `dtmf` requests, digits from across a transfer or a
+   * conference */
   MgDtmfInjector *dtmf_injector;
   gboolean detect_dtmf[2];  /* the leg's events are decoded here, not relayed */
 };

@@ -320,7 +320,7 @@ mg_call_manager_send_leg_digits (MgCall *call, int index, const char *digits)
   MgCall *far_call;
   MgCallLeg *other = mg_call_manager_far_party (call, index, &far_call);
 
-  if (other->dialog != NULL && far_call == call && mg_call_send_dtmf (call, digits))
+  if (other->dialog != NULL && mg_call_send_dtmf (far_call, digits))
     return;
   for (const char *p = digits; *p; p++)
     {

@@ -834,14 +834,12 @@ watch_dialog (MgCall *call, MgSipDialog *dialog, MgRtpEndpoint *rtp)
   g_signal_connect (rtp, "dtmf-received", G_CALLBACK (on_rtp_dtmf), call);
 }
 
+/* A phone's key its call could not relay in the stream: to the far party,
+ * across a join too. */
 static void
 on_call_dtmf_detected (MgCall *call, guint index, const char *digit, MgCallManager *self)
 {
-  MgCallLeg *sip = mg_call_get_leg (call, 1 - index);
-  g_autofree char *body = g_strdup_printf ("Signal=%s\r\nDuration=160\r\n", digit);
-
-  if (sip->dialog != NULL)
-    mg_sip_dialog_send_info (sip->dialog, "application/dtmf-relay", body);
+  mg_call_manager_send_leg_digits (call, (int) index, digit);
 }
 
 /* -- progress once a phone answered our offer -------------------------------- */

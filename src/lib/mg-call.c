@@ -119,18 +119,20 @@ mg_call_init (MgCall *self)
 static const char *const dtmf_digits = "0123456789*#ABCD";
 
 /* A key from the phone that cannot travel as it is (a transcoded SIP stream
- * has its own SSRC and clock; a peer without telephone-event takes INFO):
- * play it again into the SIP stream, or hand it out for INFO. */
+ * has its own SSRC and clock; a peer without telephone-event takes INFO;
+ * across a transfer's join or in a conference the keys' path is gone):
+ * play it again into the SIP stream, or hand it out. */
 static void
 on_phone_key (MgWebrtcLeg *webrtc, const char *digit, MgCall *self)
 {
   guint index = self->legs[0].webrtc == webrtc ? 0 : 1;
   const char *at = strchr (dtmf_digits, digit[0]);
 
-  if (!self->detect_dtmf[index] || at == NULL || *digit == '\0'
-      || self->state == MG_CALL_STATE_ENDED)
+  if (at == NULL || *digit == '\0' || self->state != MG_CALL_STATE_CONNECTED)
     return;
-  if (self->dtmf_injector != NULL)
+  if (self->bridged && !self->detect_dtmf[index])
+    return; /* relayed in the stream as it is */
+  if (self->bridged && self->dtmf_injector != NULL)
     mg_dtmf_injector_queue (self->dtmf_injector, digit);
   else
     g_signal_emit (self, signals[SIGNAL_DTMF_DETECTED], 0, index, digit);

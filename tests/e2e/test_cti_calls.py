@@ -542,16 +542,27 @@ class CtiWithPhones(unittest.TestCase):
             self.assertTrue(second.hears(consult_id, FAR_HZ), "the colleague does not hear bob")
             time.sleep(1.5)
             end = rec.since()
+            # the colleague's keys, in its stream and by request, reach bob
+            # as RFC 4733 events in his stream
+            second.ok("sendDtmf", consult_id, "47", "rfc4733")
+            self.assertTrue(wait_for(lambda: len(dtmf_digits(self.bob)) >= 2, 8),
+                            dtmf_digits(self.bob))
+            second.ok("sendDtmf", consult_id, "9#", "request")
+            self.assertTrue(wait_for(lambda: len(dtmf_digits(self.bob)) >= 4, 8),
+                            dtmf_digits(self.bob))
+        self.assertEqual(dtmf_digits(self.bob), "479#")
         wav = rec.wav()
         assert_tone(wav, MIC_HZ, (up + 1, held_at - 0.2))
         assert_tone(wav, "silence", (held_at + 0.8, joined_at - 0.2))
         assert_tone(wav, MIC_HZ, (joined_at + 1.5, end))
         # one stream for bob whoever feeds it: one SSRC, no gap in numbering
-        packets = [p for p in rec.rtp() if p[2] == 0]
+        packets = rec.rtp()
         self.assertEqual({p[3] for p in packets}, {packets[0][3]}, "bob saw a new SSRC")
         seqs = [p[4] for p in packets]
         gaps = [b - a for a, b in zip(seqs, seqs[1:]) if (b - a) % 65536 != 1]
         self.assertEqual(gaps, [], "bob's packets are not numbered continuously")
+        events = {p[2] for p in packets if p[2] not in (0, 8)}
+        self.assertEqual(len(events), 1, "the digits did not reach bob as RFC 4733 events")
         self.bob.command("hangup")
         self.assertEqual(second.wait_event("ended", 5, call_id=consult_id)["detail"]["cause"],
                          "remote_hangup")
