@@ -10,6 +10,8 @@ typedef struct _MgCtiReplay MgCtiReplay;
 
 MgCtiReplay *mg_cti_replay_new   (guint limit);
 void         mg_cti_replay_free  (MgCtiReplay *self);
+void         mg_cti_replay_set_limit (MgCtiReplay *self,
+                                      guint        limit);
 void         mg_cti_replay_add   (MgCtiReplay *self,
                                   guint64      sequence,
                                   const char  *xml);

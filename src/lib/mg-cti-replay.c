@@ -53,6 +53,22 @@ mg_cti_replay_free (MgCtiReplay *self)
   g_free (self);
 }
 
+static void
+trim (MgCtiReplay *self)
+{
+  while (g_queue_get_length (&self->entries) > self->limit)
+    entry_free (g_queue_pop_head (&self->entries));
+}
+
+/* An administrator changed how many events are kept: sessions already
+ * running keep that many from now on. */
+void
+mg_cti_replay_set_limit (MgCtiReplay *self, guint limit)
+{
+  self->limit = MAX (limit, 1);
+  trim (self);
+}
+
 void
 mg_cti_replay_add (MgCtiReplay *self, guint64 sequence, const char *xml)
 {
@@ -61,8 +77,7 @@ mg_cti_replay_add (MgCtiReplay *self, guint64 sequence, const char *xml)
   entry->sequence = sequence;
   entry->xml = g_strdup (xml);
   g_queue_push_tail (&self->entries, entry);
-  while (g_queue_get_length (&self->entries) > self->limit)
-    entry_free (g_queue_pop_head (&self->entries));
+  trim (self);
 }
 
 /*

@@ -127,8 +127,15 @@ apply_settings (MgCtiServer *self)
   g_auto (GStrv) balancers = mg_settings_dup_strv (cti, "load_balancers");
   g_autoptr (GError) error = NULL;
 
+  GHashTableIter iter;
+  gpointer session;
+
   if (!mg_source_policy_set_load_balancers (self->policy, (const char *const *) balancers, &error))
     g_warning ("CTI: keeping the old load balancers: %s", error->message);
+  g_hash_table_iter_init (&iter, self->sessions);
+  while (g_hash_table_iter_next (&iter, NULL, &session))
+    mg_cti_replay_set_limit (((MgCtiSession *) session)->replay,
+                             mg_settings_get_int (cti, "replay_events"));
 }
 
 static void

@@ -43,11 +43,19 @@ def text(el, path):
     return found.text.strip() if found is not None and found.text else None
 
 
-def start_session(application="test-app", token=None, versions=(ED6,), duration=None):
+def start_session(application="test-app", token=None, versions=(ED6,), duration=None,
+                  resume=None, last=None):
+    """StartApplicationSession with our login: the token, and to resume a
+    dropped session its ID and the last event sequence number received."""
     info = f"<applicationID>{application}</applicationID>"
     if token is not None:
+        login = f"<x:token>{token}</x:token>"
+        if resume:
+            login += f"<x:resumeSessionID>{resume}</x:resumeSessionID>"
+        if last is not None:
+            login += f"<x:lastSequence>{last}</x:lastSequence>"
         info += ("<applicationSpecificInfo><x:login xmlns:x=\"urn:mediagate:cti:1\">"
-                 f"<x:token>{token}</x:token></x:login></applicationSpecificInfo>")
+                 f"{login}</x:login></applicationSpecificInfo>")
     body = f"<applicationInfo>{info}</applicationInfo>"
     if versions:
         body += "<requestedProtocolVersions>" + "".join(

@@ -757,17 +757,6 @@ class Permissions(unittest.TestCase):
         self.assertEqual((r.status, r.json["caller_id_masking"]), (200, "hash"))
 
 
-def login_info(token, resume=None, last=None):
-    """applicationSpecificInfo with our login: token, and the session to
-    resume with the last event sequence number the application got."""
-    extra = ""
-    if resume:
-        extra += f"<x:resumeSessionID>{resume}</x:resumeSessionID>"
-    if last is not None:
-        extra += f"<x:lastSequence>{last}</x:lastSequence>"
-    return extra
-
-
 class SessionCase(unittest.TestCase):
     """A daemon with a client credential and extensions 1000-1001, and CTI
     sessions started from chosen source addresses."""
@@ -795,9 +784,7 @@ class SessionCase(unittest.TestCase):
         return c, reply
 
     def start_xml(self, resume=None, last=None, duration=None):
-        extra = login_info(self.token(), resume, last)
-        xml = start_session(token=self.token(), duration=duration)
-        return xml.replace("</x:login>", extra + "</x:login>")
+        return start_session(token=self.token(), duration=duration, resume=resume, last=last)
 
 
 

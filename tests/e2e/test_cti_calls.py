@@ -15,7 +15,7 @@ import xml.etree.ElementTree as ET
 from mgcalls import (CLIENT_ID, CLIENT_SECRET, FAR_HZ, MIC_HZ, SIPP_DIR, PhonePage, RtpRecorder,
                      SippRefusingPhone, SipPlatform, assert_mix, assert_tone, browser, dtmf_digits, free_udp_port,
                      require_netns, wait_for)
-from cstaclient import ED6, EVENT_ID, CstaClient, find, text  # noqa: E402 (tests/api, on the path via mgcalls)
+from cstaclient import ED6, EVENT_ID, CstaClient, find, start_session, text  # noqa: E402 (tests/api, on the path via mgcalls)
 
 FAR_USERS = {"2000": "p2000", "2001": "p2001", "2003": "p2003", "2004": "p2004",
              "2009": "p2009"}
@@ -57,8 +57,9 @@ class CtiWithPhones(unittest.TestCase):
         token = d.client("POST", "/oauth/token", "grant_type=client_credentials",
                          auth=(CLIENT_ID, CLIENT_SECRET),
                          content_type="application/x-www-form-urlencoded").json["access_token"]
+        self.token = token
         self.cti = CstaClient(d.cti_port).connect()
-        self.addCleanup(self.cti.close)
+        self.addCleanup(lambda: self.cti.close())
         self.cti.start(token)
         reply = self.cti.request(f'<MonitorStart xmlns="{ED6}"><monitorObject><deviceObject>1000'
                                  '</deviceObject></monitorObject></MonitorStart>')
@@ -605,9 +606,6 @@ class CtiWithPhones(unittest.TestCase):
         other, 1002's hangup ends 1001's call."""
         caller = self.second_agent()
         third = self.second_agent("1002", page="third", name="c")
-        reply = self.request("MonitorStart", "<monitorObject><deviceObject>1001</deviceObject>"
-                             "</monitorObject>")
-        caller_monitor = text(reply.root, "monitorCrossRefID")
         call_id = caller.ok("dial", "b", "1000")["call_id"]
         self.expect("DeliveredEvent")
         self.page.wait_event("incoming", 5, call_id=call_id)
@@ -630,11 +628,6 @@ class CtiWithPhones(unittest.TestCase):
         self.assertEqual(third.wait_event("transferred", 5, call_id=consult_id)["detail"]["party"]
                          ["number"], "1001")
         self.assertTrue(caller.hears(call_id, MIC_HZ), "1001 does not hear 1002")
-        at_caller = self.events_at(caller_monitor, "EstablishedEvent")
-        self.assertEqual([m.name for m in at_caller], self.CALLER_DEFLECTED)
-        self.assertEqual(text(at_caller[3].root, "divertingDevice/deviceIdentifier"), "1000")
-        self.assertEqual(text(at_caller[4].root, "alertingDevice/deviceIdentifier"), "1002")
-        self.assertEqual(text(at_caller[5].root, "answeringDevice/deviceIdentifier"), "1002")
         self.assertTrue(third.hears(consult_id, MIC_HZ), "1002 does not hear 1001")
         third.ok("hangup", consult_id)
         self.assertEqual(caller.wait_event("ended", 5, call_id=call_id)["detail"]["cause"],
@@ -801,6 +794,192 @@ class CtiWithPhones(unittest.TestCase):
         self.expect("AgentLoggedOffEvent")
         self.assert_quiet()
 
+    # -- sessions around real calls: resume, idle timeout, addresses ---------
+
+    def set_cti(self, **settings):
+        """PATCH /cms/api/v1/cti for this scenario; the old values come back after."""
+        d = self.sip.daemon
+        before = d.admin("GET", "/cms/api/v1/cti").json
+        r = d.admin("PATCH", "/cms/api/v1/cti", settings)
+        self.assertEqual(r.status, 200, r)
+        self.addCleanup(d.admin, "PATCH", "/cms/api/v1/cti", {k: before[k] for k in settings})
+
+    def seq(self, event):
+        return int(text(event.root, "extensions/security/messageSequenceNumber"))
+
+    def drop_and_resume(self, last, while_away):
+        """Drops the main session without StopApplicationSession, runs
+        while_away(), then resumes it from the same address naming the last
+        event seen; returns the StartApplicationSession answer."""
+        sid = self.cti.session_id
+        self.cti.close()
+        while_away()
+        back = CstaClient(self.sip.daemon.cti_port)
+        # the address is free again once the old connection is gone
+        self.assertTrue(back.spin(lambda: self.connects(back), 5), back.status)
+        self.cti = back
+        reply = back.request(start_session(token=self.token, resume=sid, last=last))
+        self.assertEqual(reply.name, "StartApplicationSessionPosResponse", reply)
+        self.assertEqual(text(reply.root, "sessionID"), sid)
+        self.assertEqual(text(reply.root, "extensions/privateData/private/session/resumed"), "true")
+        return reply
+
+    @staticmethod
+    def connects(client):
+        try:
+            client.connect()
+            return True
+        except Exception:
+            return False
+
+    def test_resume_replays_what_happened_to_the_call_while_away(self):
+        """The application's connection drops while bob's call rings; the
+        agent answers and holds it in the page meanwhile. Resuming with the
+        last sequence number brings Established and Held under the same
+        monitor and the next numbers; then the call goes on live."""
+        self.bob.send("dial", self.sip.sip_uri("1000"))
+        delivered = self.expect("DeliveredEvent")["DeliveredEvent"]
+        call_id = text(delivered.root, "connection/callID")
+        last = self.seq(delivered)
+
+        def agent_answers_and_holds():
+            self.page.wait_event("incoming", 5, call_id=call_id)
+            self.page.ok("accept", call_id)
+            self.page.wait_event("accepted", SETUP_S, call_id=call_id)
+            self.page.ok("hold", call_id)
+            self.page.wait_event("held", 5, call_id=call_id)
+
+        reply = self.drop_and_resume(last, agent_answers_and_holds)
+        self.assertEqual(text(reply.root, "extensions/privateData/private/session/replayed"), "2")
+        self.assertEqual(text(reply.root, "extensions/privateData/private/session/complete"), "true")
+        got = self.expect("EstablishedEvent", "HeldEvent")
+        self.assertEqual([self.seq(e) for e in got.values()], [last + 1, last + 2])
+        self.assertEqual((text(got["EstablishedEvent"].root, "establishedConnection/callID"),
+                          text(got["HeldEvent"].root, "heldConnection/callID")), (call_id, call_id))
+        self.assertEqual(text(got["HeldEvent"].root, "localConnectionInfo"), "hold")
+        self.page.ok("unhold", call_id)
+        retrieved = self.expect("RetrievedEvent")["RetrievedEvent"]
+        self.assertEqual(self.seq(retrieved), last + 3)
+        self.assertTrue(self.page.hears(call_id, FAR_HZ), "the page does not hear bob again")
+        self.bob.command("hangup")
+        self.expect("ConnectionClearedEvent")
+        self.assert_quiet()
+
+    def test_resume_after_a_gap_then_a_snapshot_shows_the_call(self):
+        """Ten events are kept for a dropped session: while it is away bob's
+        call is answered and held in the page, then another application
+        toggles the agent twelve times. Resuming says the replay is
+        incomplete (the call's events are gone), and SnapshotDevice shows
+        what the page shows: the call on hold."""
+        self.set_cti(replay_events=10)
+        self.addCleanup(self.request, "SetAgentState", "<device>1000</device><requestedAgentState>"
+                        "loggedOff</requestedAgentState>")
+        call_id = []
+
+        def bob_calls_and_the_agent_holds():
+            self.bob.send("dial", self.sip.sip_uri("1000"))
+            call_id.append(self.page.wait_event("incoming", SETUP_S, phone="a")["call_id"])
+            self.page.ok("accept", call_id[0])
+            self.page.wait_event("accepted", SETUP_S, call_id=call_id[0])
+            self.page.ok("hold", call_id[0])
+            self.page.wait_event("held", 5, call_id=call_id[0])
+            agent = CstaClient(self.sip.daemon.cti_port, source="127.0.0.2").connect()
+            self.addCleanup(agent.close)
+            agent.start(self.token)
+            for state in ["loggedOn"] + ["ready", "notReady"] * 6:
+                reply = agent.request(f'<SetAgentState xmlns="{ED6}"><device>1000</device>'
+                                      f'<requestedAgentState>{state}</requestedAgentState>'
+                                      '<agentID>alice</agentID></SetAgentState>')
+                self.assertEqual(reply.name, "SetAgentStateResponse", reply)
+
+        reply = self.drop_and_resume(0, bob_calls_and_the_agent_holds)
+        self.assertEqual(text(reply.root, "extensions/privateData/private/session/complete"), "false")
+        self.assertEqual(text(reply.root, "extensions/privateData/private/session/replayed"), "10")
+        replayed = [self.next_event() for _ in range(10)]
+        self.assertEqual({e.name for e in replayed}, {"AgentReadyEvent", "AgentNotReadyEvent"})
+        snap = self.request("SnapshotDevice", "<snapshotObject>1000</snapshotObject>")
+        info = find(snap.root, "crossRefIDorSnapshotData/snapshotData/snapshotDeviceResponseInfo")
+        self.assertEqual(text(info, "connectionIdentifier/callID"), call_id[0])
+        self.assertEqual(text(info, "localCallState/compoundCallState/localConnectionState"), "hold")
+        self.bob.command("hangup")
+        self.expect("ConnectionClearedEvent")
+
+    def agent_session(self, duration):
+        """Another application (from 127.0.0.2) that logs alice on at 1000
+        and asks for a short session."""
+        agent = CstaClient(self.sip.daemon.cti_port, source="127.0.0.2").connect()
+        self.addCleanup(agent.close)
+        agent.start(self.token, duration=duration)
+        reply = agent.request(f'<SetAgentState xmlns="{ED6}"><device>1000</device>'
+                              '<requestedAgentState>loggedOn</requestedAgentState>'
+                              '<agentID>alice</agentID></SetAgentState>')
+        self.assertEqual(reply.name, "SetAgentStateResponse", reply)
+        self.expect("AgentLoggedOnEvent")
+        return agent
+
+    def test_idle_timeout_logs_the_agent_off_and_the_call_goes_on(self):
+        """With logout on timeout, the agent application's session times out
+        during a call: it gets ApplicationSessionTerminated and close 4000,
+        the other application sees alice logged off; bob and the agent's
+        page talk on, and the call events go on."""
+        self.set_cti(logout_on_timeout=True, resume_delay=1)
+        self.addCleanup(self.request, "SetAgentState", "<device>1000</device><requestedAgentState>"
+                        "loggedOff</requestedAgentState>")
+        call_id = self.answered_call_from_bob()
+        agent = self.agent_session(duration=2)
+        ended = agent.wait("ApplicationSessionTerminated", 6)
+        self.assertEqual(text(ended.root, "sessionTermReason/definedTermReason"), "sessionTimerExpired")
+        self.assertEqual(agent.wait_closed(), 4000)
+        off = self.expect("AgentLoggedOffEvent")["AgentLoggedOffEvent"]
+        self.assertEqual(text(off.root, "agentID"), "alice")
+        self.assertTrue(self.page.hears(call_id, FAR_HZ), "the call did not go on")
+        self.bob.command("hangup")
+        self.expect("ConnectionClearedEvent")
+        self.assert_quiet()
+
+    def test_idle_timeout_without_logout_keeps_the_agent(self):
+        self.set_cti(logout_on_timeout=False, resume_delay=1)
+        self.addCleanup(self.request, "SetAgentState", "<device>1000</device><requestedAgentState>"
+                        "loggedOff</requestedAgentState>")
+        agent = self.agent_session(duration=2)
+        agent.wait("ApplicationSessionTerminated", 6)
+        self.assertEqual(agent.wait_closed(), 4000)
+        self.assert_quiet(2)
+        state = self.request("GetAgentState", "<device>1000</device>")
+        self.assertEqual(text(state.root, "agentStateList/agentStateEntry/agentID"), "alice")
+
+    def test_one_connection_per_address_and_two_clients_behind_a_balancer(self):
+        """A second connection from the main session's address is refused
+        (403); two clients behind a listed load balancer each get a session
+        and see bob's call as the main session does."""
+        again = CstaClient(self.sip.daemon.cti_port)
+        with self.assertRaises(Exception):
+            again.connect()
+        self.assertEqual(again.status, 403)
+        self.set_cti(load_balancers=["127.0.0.3"])
+        behind = []
+        for client in ("198.51.100.7", "198.51.100.8"):
+            c = CstaClient(self.sip.daemon.cti_port, source="127.0.0.3",
+                           headers={"X-Forwarded-For": client}).connect()
+            self.addCleanup(c.close)
+            c.start(self.token)
+            c.request(f'<MonitorStart xmlns="{ED6}"><monitorObject><deviceObject>1000'
+                      '</deviceObject></monitorObject></MonitorStart>')
+            behind.append(c)
+        listed = self.sip.daemon.admin("GET", "/cms/api/v1/cti/sessions").json["items"]
+        self.assertTrue({"198.51.100.7", "198.51.100.8"} <= {s["address"] for s in listed}, listed)
+        call_id = self.answered_call_from_bob()
+        for c in behind:
+            names = [c.wait(lambda m: m.invoke_id == EVENT_ID, 5).name for _ in range(2)]
+            self.assertEqual(names, ["DeliveredEvent", "EstablishedEvent"])
+        self.bob.command("hangup")
+        self.expect("ConnectionClearedEvent")
+        for c in behind:
+            cleared = c.wait(lambda m: m.invoke_id == EVENT_ID, 5)
+            self.assertEqual((cleared.name, text(cleared.root, "connection/callID")
+                              or text(cleared.root, "droppedConnection/callID")),
+                             ("ConnectionClearedEvent", call_id))
+
     def test_deflect_rings_another_agent(self):
         """DeflectCall: the call from bob ringing 1000 rings 1001 instead;
         1000's page stops ringing, 1001's rings with bob's number."""
@@ -871,6 +1050,9 @@ class CtiWithPhones(unittest.TestCase):
         caller itself is refused."""
         caller = self.second_agent()
         third = self.second_agent("1002", page="third", name="c")
+        reply = self.request("MonitorStart", "<monitorObject><deviceObject>1001</deviceObject>"
+                             "</monitorObject>")
+        caller_monitor = text(reply.root, "monitorCrossRefID")
         call_id = caller.ok("dial", "b", "1000")["call_id"]
         self.expect("DeliveredEvent")
         self.page.wait_event("incoming", 5, call_id=call_id)
@@ -891,6 +1073,11 @@ class CtiWithPhones(unittest.TestCase):
         caller.wait_event("accepted", SETUP_S, call_id=call_id)
         self.assertTrue(third.hears(call_id, MIC_HZ), "1002 does not hear 1001")
         self.assertTrue(caller.hears(call_id, MIC_HZ), "1001 does not hear 1002")
+        at_caller = self.events_at(caller_monitor, "EstablishedEvent")
+        self.assertEqual([m.name for m in at_caller], self.CALLER_DEFLECTED)
+        self.assertEqual(text(at_caller[3].root, "divertingDevice/deviceIdentifier"), "1000")
+        self.assertEqual(text(at_caller[4].root, "alertingDevice/deviceIdentifier"), "1002")
+        self.assertEqual(text(at_caller[5].root, "answeringDevice/deviceIdentifier"), "1002")
         caller.ok("hangup", call_id)
         third.wait_event("ended", 5, call_id=call_id)
 
