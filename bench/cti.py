@@ -7,7 +7,7 @@ phone's event (its WebSocket message arriving here) to the matching CSTA
 event of the callee's own session arriving here (p50, p99), and the daemon's
 CPU and memory with and without the sessions.
 
-    bench/cti.py --extensions 300 --rate 10 --seconds 20
+    bench/cti.py --extensions 300 --rate 10 --seconds 20 --rounds 3
 
 It exits 1 only if no CSTA event matched a call or the daemon died (the
 smoke test `cti_bench_smoke` in suite `slow` runs it small), never on
@@ -72,6 +72,9 @@ def main():
     ap.add_argument("--extensions", type=int, default=300)
     ap.add_argument("--rate", type=float, default=10.0, help="new calls per second")
     ap.add_argument("--seconds", type=float, default=20.0)
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="churn with and without the sessions this many times, alternating; "
+                    "the medians are compared (CPU on a shared machine is noisy)")
     args = ap.parse_args()
     n = args.extensions - args.extensions % 2
 
@@ -132,28 +135,36 @@ def main():
             print(f"  daemon CPU                 {cpu:.1f} % of a core")
             return latencies, cpu
 
-        # sessions first, before any call has grown the heap, so their memory shows
-        settle(phones)
-        before = Snapshot(d.proc.pid)
         token = d.client("POST", "/oauth/token", "grant_type=client_credentials",
                          auth=("bench", SECRET),
                          content_type="application/x-www-form-urlencoded").json["access_token"]
-        sessions = {dev: cti_session(d, token, i, [dev]) for i, dev in enumerate(devices)}
-        everything = cti_session(d, token, n + 1, devices)
-        for c in list(sessions.values()) + [everything]:
-            c.spin(lambda: sum(m.name == "MonitorStartResponse" for m in c.messages) >= 1, 10)
-        settle(phones)
-        after = Snapshot(d.proc.pid)
-        latencies, cpu_with = churn(f"call churn, {n + 1} CTI sessions", sessions)
-        for c in list(sessions.values()) + [everything]:
-            c.close()
-        settle(phones)
-        _, cpu_without = churn("the same churn, no CTI sessions", None)
+        latencies, with_cti, without = [], [], []
+        for r in range(args.rounds):
+            # sessions first, before any call has grown the heap, so their memory shows
+            settle(phones)
+            if r == 0:
+                before = Snapshot(d.proc.pid)
+            sessions = {dev: cti_session(d, token, i + r * (n + 1), [dev]) for i, dev in enumerate(devices)}
+            everything = cti_session(d, token, n + r * (n + 1), devices)
+            for c in list(sessions.values()) + [everything]:
+                c.spin(lambda: sum(m.name == "MonitorStartResponse" for m in c.messages) >= 1, 10)
+            settle(phones)
+            if r == 0:
+                after = Snapshot(d.proc.pid)
+            got, cpu = churn(f"call churn, {n + 1} CTI sessions", sessions)
+            latencies += got
+            with_cti.append(cpu)
+            for c in list(sessions.values()) + [everything]:
+                c.close()
+            settle(phones)
+            without.append(churn("the same churn, no CTI sessions", None)[1])
+        cpu_with, cpu_without = statistics.median(with_cti), statistics.median(without)
         latencies.sort()
         print(f"  CTI sessions               {n} (one extension each) + 1 (all {n})")
         print(f"  RSS per CTI session        {(after.rss_kb - before.rss_kb) / (n + 1):.1f} kB")
         print(f"  CTI's CPU                  {cpu_with - cpu_without:.1f} % of a core "
-              f"({cpu_without:.1f} -> {cpu_with:.1f})")
+              f"({cpu_without:.1f} -> {cpu_with:.1f}"
+              + (f", medians of {args.rounds} rounds)" if args.rounds > 1 else ")"))
         if latencies:
             p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
             print(f"  page event -> CSTA event   p50 {statistics.median(latencies) * 1000:.1f} ms, "

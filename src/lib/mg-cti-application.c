@@ -223,7 +223,7 @@ mg_cti_start_application_session (MgCtiSession *self, guint invoke_id, MgCstaMes
                      "requestedProtocolVersionNotSupported");
       return;
     }
-  g_clear_handle_id (&self->start_timeout_id, g_source_remove);
+  self->start_deadline = 0;
   resume_id = dup_login_field (msg->root, "resumeSessionID");
   if (resume_id != NULL)
     {

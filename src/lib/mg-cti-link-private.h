@@ -27,5 +27,7 @@ void        mg_cti_link_send            (MgCtiLink *self,
 void        mg_cti_link_close           (MgCtiLink  *self,
                                          gushort     code,
                                          const char *reason);
+void        mg_cti_link_tick            (MgCtiLink *self,
+                                         gint64     now);
 
 G_END_DECLS

@@ -45,7 +45,7 @@ struct _MgCtiLink
   gboolean closing;
   gboolean stream_closing;
   gboolean closed;
-  guint stall_check_id;
+  gint64 next_stall_check; /* monotonic µs; 0: not watched */
   guint stalled; /* checks in a row with a full send queue */
 };
 
@@ -73,7 +73,6 @@ mg_cti_link_dispose (GObject *object)
 {
   MgCtiLink *self = MG_CTI_LINK (object);
 
-  g_clear_handle_id (&self->stall_check_id, g_source_remove);
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   if (self->websocket != NULL)
@@ -119,7 +118,7 @@ on_websocket_closed (SoupWebsocketConnection *connection, MgCtiLink *self)
 {
   g_autoptr (MgCtiLink) alive = g_object_ref (self);
 
-  g_clear_handle_id (&self->stall_check_id, g_source_remove);
+  self->next_stall_check = 0;
   emit_closed (self);
 }
 
@@ -175,23 +174,38 @@ shut_down (MgCtiLink *self)
     g_info ("CTI link: %s", error->message);
 }
 
-static gboolean
-check_stall (gpointer data)
+static void
+check_stall (MgCtiLink *self)
 {
-  MgCtiLink *self = data;
   int pending = unsent_bytes (self);
 
   self->stalled = pending >= STALL_BYTES ? self->stalled + 1 : 0;
   if (self->stalled < STALL_CHECKS)
-    return G_SOURCE_CONTINUE;
-  self->stall_check_id = 0;
+    return;
+  self->next_stall_check = 0;
   g_info ("CTI link: the application has not read for %d s (%d bytes waiting), dropped",
           STALL_CHECK_S * STALL_CHECKS, pending);
   /* a close frame would wait behind what is queued: shut the TCP
    * connection down (libsoup's reads end, it reports the connection closed) */
   self->closing = TRUE;
   shut_down (self);
-  return G_SOURCE_REMOVE;
+}
+
+/*
+ * mg_cti_link_tick:
+ * @now: g_get_monotonic_time()
+ *
+ * The link's periodic work (a WebSocket's stall check), from the CTI
+ * server's one timer for all connections: a few hundred sessions would
+ * otherwise each add timers that every main loop iteration walks.
+ */
+void
+mg_cti_link_tick (MgCtiLink *self, gint64 now)
+{
+  if (self->next_stall_check == 0 || now < self->next_stall_check || self->closing)
+    return;
+  self->next_stall_check = now + STALL_CHECK_S * G_USEC_PER_SEC;
+  check_stall (self);
 }
 
 /* @max_message: the largest message the session takes; libsoup's own cap
@@ -207,7 +221,7 @@ mg_cti_link_new_websocket (SoupWebsocketConnection *connection, gsize max_messag
   soup_websocket_connection_set_keepalive_interval (connection, KEEPALIVE_S);
   g_signal_connect (connection, "message", G_CALLBACK (on_websocket_message), self);
   g_signal_connect (connection, "closed", G_CALLBACK (on_websocket_closed), self);
-  self->stall_check_id = g_timeout_add_seconds (STALL_CHECK_S, check_stall, self);
+  self->next_stall_check = g_get_monotonic_time () + STALL_CHECK_S * G_USEC_PER_SEC;
   return self;
 }
 

@@ -37,9 +37,11 @@ struct _MgCtiSession
   MgCstaEdition edition;
   guint duration;
 
-  guint start_timeout_id;
-  guint idle_id;
-  guint heartbeat_id;
+  /* deadlines on the monotonic clock (µs; 0: none), checked by the
+   * server's one timer (mg_cti_session_tick()) */
+  gint64 start_deadline; /* StartApplicationSession is due */
+  gint64 idle_deadline; /* the session timer runs out */
+  gint64 heartbeat_due; /* our next SystemStatus */
   guint next_invoke_id; /* our own requests: 0000-9998, wrapping */
   guint outstanding; /* the application's requests not answered yet */
   gboolean handling; /* a request is being handled: its events wait */
@@ -59,6 +61,8 @@ struct _MgCtiSession
 };
 
 void mg_cti_session_restart_timer   (MgCtiSession *self);
+void mg_cti_session_tick            (MgCtiSession *self,
+                                     gint64        now);
 JsonObject *mg_cti_session_describe (MgCtiSession *self);
 void mg_cti_session_drop            (MgCtiSession *self,
                                      const char   *reason);

@@ -109,9 +109,7 @@ take_invoke_id (MgCtiSession *self)
 static void
 stop_timers (MgCtiSession *self)
 {
-  g_clear_handle_id (&self->start_timeout_id, g_source_remove);
-  g_clear_handle_id (&self->idle_id, g_source_remove);
-  g_clear_handle_id (&self->heartbeat_id, g_source_remove);
+  self->start_deadline = self->idle_deadline = self->heartbeat_due = 0;
 }
 
 void
@@ -128,24 +126,20 @@ mg_cti_session_close (MgCtiSession *self, gushort code, const char *reason)
     mg_cti_link_close (self->link, code, reason);
 }
 
-static gboolean
-on_start_timeout (gpointer data)
+static void
+on_start_timeout (MgCtiSession *self)
 {
-  MgCtiSession *self = data;
-
-  self->start_timeout_id = 0;
+  self->start_deadline = 0;
   mg_cti_session_close (self, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION,
                         "no StartApplicationSession within 10 s");
-  return G_SOURCE_REMOVE;
 }
 
-static gboolean
-on_session_timer_expired (gpointer data)
+static void
+on_session_timer_expired (MgCtiSession *self)
 {
-  MgCtiSession *self = data;
   g_autoptr (GString) out = g_string_new (NULL);
 
-  self->idle_id = 0;
+  self->idle_deadline = 0;
   mg_csta_open (out, "ApplicationSessionTerminated", MG_CSTA_NS_SESSION);
   mg_csta_leaf (out, "sessionID", self->id);
   mg_csta_open (out, "sessionTermReason", NULL);
@@ -155,7 +149,6 @@ on_session_timer_expired (gpointer data)
   send_raw (self, take_invoke_id (self), out->str);
   self->timed_out = TRUE;
   mg_cti_session_close (self, CLOSE_SESSION_TIMER_EXPIRED, "session timer expired");
-  return G_SOURCE_REMOVE;
 }
 
 /* The session ends for good (an administrator dropped it): the
@@ -222,8 +215,7 @@ mg_cti_session_restart_timer (MgCtiSession *self)
 {
   if (self->id == NULL || self->closing)
     return;
-  g_clear_handle_id (&self->idle_id, g_source_remove);
-  self->idle_id = g_timeout_add_seconds (self->duration, on_session_timer_expired, self);
+  self->idle_deadline = g_get_monotonic_time () + (gint64) self->duration * G_USEC_PER_SEC;
 }
 
 /* Our SystemStatus request (heartbeat, platform changes); the application
@@ -241,22 +233,41 @@ mg_cti_session_send_system_status (MgCtiSession *self, const char *status)
   send_raw (self, take_invoke_id (self), out->str);
 }
 
-static gboolean
-on_heartbeat (gpointer data)
-{
-  mg_cti_session_send_system_status (data, "normal");
-  return G_SOURCE_CONTINUE;
-}
-
 /* Our SystemStatus every heartbeat_interval seconds (none for 0). */
 void
 mg_cti_session_start_heartbeat (MgCtiSession *self)
 {
   guint interval = mg_cti_server_get_heartbeat_interval (self->server);
 
-  g_clear_handle_id (&self->heartbeat_id, g_source_remove);
-  if (interval > 0)
-    self->heartbeat_id = g_timeout_add_seconds (interval, on_heartbeat, self);
+  self->heartbeat_due =
+    interval > 0 ? g_get_monotonic_time () + (gint64) interval * G_USEC_PER_SEC : 0;
+}
+
+/* Once a second, from the server's one timer for every connected session:
+ * the start and session timers, the heartbeat, the link's own checks. */
+void
+mg_cti_session_tick (MgCtiSession *self, gint64 now)
+{
+  g_autoptr (MgCtiSession) alive = g_object_ref (self);
+
+  if (self->closing || self->link == NULL)
+    return;
+  if (self->start_deadline != 0 && now >= self->start_deadline)
+    {
+      on_start_timeout (self);
+      return;
+    }
+  if (self->idle_deadline != 0 && now >= self->idle_deadline)
+    {
+      on_session_timer_expired (self);
+      return;
+    }
+  if (self->heartbeat_due != 0 && now >= self->heartbeat_due)
+    {
+      mg_cti_session_send_system_status (self, "normal");
+      mg_cti_session_start_heartbeat (self);
+    }
+  mg_cti_link_tick (self->link, now);
 }
 
 /* -- system services ---------------------------------------------------------- */
@@ -737,7 +748,7 @@ mg_cti_session_new (MgCtiServer *server, MgCtiLink *link, MgSourceSlot *slot,
   self->remote_ip = mg_source_slot_get_client (slot);
   self->bearer_token = g_strdup (bearer_token);
   mg_cti_session_connect (self, link);
-  self->start_timeout_id = g_timeout_add_seconds (START_TIMEOUT_S, on_start_timeout, self);
+  self->start_deadline = g_get_monotonic_time () + START_TIMEOUT_S * G_USEC_PER_SEC;
   return self;
 }
 
