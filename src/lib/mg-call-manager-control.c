@@ -123,12 +123,8 @@ mg_call_manager_hold (MgCallManager *self, const char *call_id, const char *devi
 
   if (call == NULL || !mg_call_manager_check_state (call, MG_CALL_STATE_CONNECTED, error))
     return FALSE;
-  if (mg_call_manager_conference_of (call) != NULL)
-    {
-      g_set_error (error, MG_CALL_ERROR, MG_CALL_ERROR_STATE, _("a conference cannot be held"));
-      return FALSE;
-    }
-  mg_call_manager_hold_leg (self, call, index, hold, NULL);
+  if (!mg_call_manager_hold_conference (self, call, index, hold))
+    mg_call_manager_hold_leg (self, call, index, hold, NULL);
   return TRUE;
 }
 

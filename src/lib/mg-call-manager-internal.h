@@ -120,6 +120,9 @@ gboolean    mg_call_manager_valid_digits    (const char *digits);
 void        mg_call_manager_send_leg_digits (MgCall     *call,
                                              int         index,
                                              const char *digits);
+void        mg_call_manager_send_digits_to  (MgCall     *call,
+                                             MgCallLeg  *leg,
+                                             const char *digits);
 void        mg_call_manager_hold_leg        (MgCallManager *self,
                                              MgCall        *call,
                                              int            index,
@@ -199,5 +202,13 @@ void          mg_call_manager_leave_conference (MgCallManager *self,
 void          mg_call_manager_end_conference   (MgCallManager *self,
                                                 MgConference  *conference,
                                                 const char    *cause);
+gboolean      mg_call_manager_hold_conference  (MgCallManager *self,
+                                                MgCall        *call,
+                                                int            index,
+                                                gboolean       hold);
+void          mg_call_manager_conference_digits (MgConference *conference,
+                                                 MgCall       *call,
+                                                 int           index,
+                                                 const char   *digits);
 
 G_END_DECLS

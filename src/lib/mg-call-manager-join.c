@@ -312,6 +312,40 @@ tell_parties (MgConference *conference, const char *type, JsonObject *detail)
     }
 }
 
+/* A party holds the conference (or comes back): it is out of the others'
+ * mixes for the time and hears nothing; the others talk on and are not
+ * told (their pages see nothing change). */
+gboolean
+mg_call_manager_hold_conference (MgCallManager *self, MgCall *call, int index, gboolean hold)
+{
+  MgConference *conference = mg_call_manager_conference_of (call);
+  g_autoptr (JsonObject) local = json_object_new ();
+
+  if (conference == NULL || !mg_conference_set_hold (conference, call, (guint) index, hold))
+    return FALSE;
+  json_object_set_string_member (local, "by", "local");
+  mg_call_manager_send_event (mg_call_get_leg (call, index)->phone, hold ? "held" : "resumed", call,
+                              local);
+  return TRUE;
+}
+
+/* @digits from a party to every other one: RFC 4733 in a SIP party's
+ * stream where it takes them, else SIP INFO; `dtmf` events for a page. */
+void
+mg_call_manager_conference_digits (MgConference *conference, MgCall *call, int index,
+                                   const char *digits)
+{
+  g_autoptr (GArray) parties = conference_parties (conference);
+
+  for (guint i = 0; i < parties->len; i++)
+    {
+      PartyRef *ref = &g_array_index (parties, PartyRef, i);
+
+      if (ref->call != call || ref->index != index)
+        mg_call_manager_send_digits_to (ref->call, mg_call_get_leg (ref->call, ref->index), digits);
+    }
+}
+
 static void
 set_conference (MgCall *call, MgConference *conference)
 {

@@ -312,28 +312,43 @@ handle_dtmf (MgCallManager *self, MgPhoneSession *phone, gint64 id, JsonObject *
   mg_call_manager_send_leg_digits (call, index, digits);
 }
 
-/* @digits from leg @index to the other: RFC 4733 in the SIP stream where
- * the peer takes it, else SIP INFO; `dtmf` events for a phone. */
+/* @digits to @leg of @call: RFC 4733 in the SIP stream where the peer
+ * takes it, else SIP INFO; `dtmf` events for a phone. */
 void
-mg_call_manager_send_leg_digits (MgCall *call, int index, const char *digits)
+mg_call_manager_send_digits_to (MgCall *call, MgCallLeg *leg, const char *digits)
 {
-  MgCall *far_call;
-  MgCallLeg *other = mg_call_manager_far_party (call, index, &far_call);
-
-  if (other->dialog != NULL && mg_call_send_dtmf (far_call, digits))
+  if (leg->dialog != NULL && mg_call_send_dtmf (call, digits))
     return;
   for (const char *p = digits; *p; p++)
     {
       char digit[2] = { g_ascii_toupper (*p), 0 };
 
-      if (other->dialog != NULL)
+      if (leg->dialog != NULL)
         {
           g_autofree char *body = g_strdup_printf ("Signal=%s\r\nDuration=160\r\n", digit);
-          mg_sip_dialog_send_info (other->dialog, "application/dtmf-relay", body);
+          mg_sip_dialog_send_info (leg->dialog, "application/dtmf-relay", body);
         }
-      else
-        mg_call_manager_send_digit (other->phone, far_call, digit);
+      else if (leg->phone != NULL)
+        mg_call_manager_send_digit (leg->phone, call, digit);
     }
+}
+
+/* @digits from leg @index to whoever faces it: the other leg, the party
+ * across a transfer's join, or every other party of a conference. */
+void
+mg_call_manager_send_leg_digits (MgCall *call, int index, const char *digits)
+{
+  MgConference *conference = mg_call_manager_conference_of (call);
+  MgCall *far_call;
+  MgCallLeg *other;
+
+  if (conference != NULL)
+    {
+      mg_call_manager_conference_digits (conference, call, index, digits);
+      return;
+    }
+  other = mg_call_manager_far_party (call, index, &far_call);
+  mg_call_manager_send_digits_to (far_call, other, digits);
 }
 
 static void
@@ -345,17 +360,14 @@ handle_hold (MgCallManager *self, MgPhoneSession *phone, gint64 id, JsonObject *
 
   if (call == NULL)
     return;
-  if (mg_call_get_state (call) != MG_CALL_STATE_CONNECTED
-      || mg_call_manager_conference_of (call) != NULL)
+  if (mg_call_get_state (call) != MG_CALL_STATE_CONNECTED)
     {
-      mg_phone_session_reply_error (phone, id, "invalid_state",
-                                    mg_call_manager_conference_of (call)
-                                    ? _("a conference cannot be held")
-                                    : _("the call is not connected"));
+      mg_phone_session_reply_error (phone, id, "invalid_state", _("the call is not connected"));
       return;
     }
   mg_phone_session_reply_ok (phone, id, NULL);
-  mg_call_manager_hold_leg (self, call, index, hold, NULL);
+  if (!mg_call_manager_hold_conference (self, call, index, hold))
+    mg_call_manager_hold_leg (self, call, index, hold, NULL);
 }
 
 /* Leg @index holds (or retrieves) the call: a re-INVITE toward a SIP peer,

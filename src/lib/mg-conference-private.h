@@ -23,6 +23,10 @@ void          mg_conference_remove (MgConference *self,
                                     MgCall       *call,
                                     guint         index);
 guint         mg_conference_count  (MgConference *self);
+gboolean      mg_conference_set_hold (MgConference *self,
+                                      MgCall       *call,
+                                      guint         index,
+                                      gboolean      hold);
 MgCall       *mg_conference_get_party (MgConference *self,
                                        guint         slot,
                                        guint        *index);

@@ -258,6 +258,59 @@ mg_conference_add (MgConference *self, MgCall *call, guint index, GError **error
   return TRUE;
 }
 
+static Participant *
+find_party (MgConference *self, MgCall *call, guint index, guint *slot)
+{
+  for (*slot = 0; *slot < MG_CONFERENCE_MAX_PARTIES; (*slot)++)
+    if (self->parties[*slot].call == call && self->parties[*slot].index == index)
+      return &self->parties[*slot];
+  return NULL;
+}
+
+/* The audiomixer pad behind a mix shape's ghost pad. */
+static void
+set_mute (GstPad *ghost, gboolean mute)
+{
+  g_autoptr (GstPad) target = ghost ? gst_ghost_pad_get_target (GST_GHOST_PAD (ghost)) : NULL;
+
+  if (target != NULL && g_object_class_find_property (G_OBJECT_GET_CLASS (target), "mute"))
+    g_object_set (target, "mute", mute, NULL);
+}
+
+/**
+ * mg_conference_set_hold: (skip)
+ * @self: a conference
+ * @call: a participant's call
+ * @index: its leg
+ * @hold: %TRUE: the participant holds the conference
+ *
+ * A participant that holds the conference is taken out of the others'
+ * mixes and hears nothing (its own mix is silence); the others talk on.
+ *
+ * Returns: %FALSE if @call's leg @index is not a participant
+ */
+gboolean
+mg_conference_set_hold (MgConference *self, MgCall *call, guint index, gboolean hold)
+{
+  guint slot;
+  Participant *p = find_party (self, call, index, &slot);
+
+  if (p == NULL)
+    return FALSE;
+  for (guint j = 0; j < MG_CONFERENCE_MAX_PARTIES; j++)
+    {
+      Participant *other = &self->parties[j];
+
+      if (j == slot || other->call == NULL)
+        continue;
+      set_mute (pad_toward (other->mix, "sink", j, slot), hold);
+      set_mute (pad_toward (p->mix, "sink", slot, j), hold);
+    }
+  g_info ("conference in call %s: call %s leg %u %s", mg_call_get_id (self->host),
+          mg_call_get_id (call), index, hold ? "holds" : "is back");
+  return TRUE;
+}
+
 static void
 remove_element (MgCall *call, GstElement **element)
 {
@@ -280,15 +333,9 @@ remove_element (MgCall *call, GstElement **element)
 void
 mg_conference_remove (MgConference *self, MgCall *call, guint index)
 {
-  Participant *p = NULL;
   guint slot;
+  Participant *p = find_party (self, call, index, &slot);
 
-  for (slot = 0; slot < MG_CONFERENCE_MAX_PARTIES; slot++)
-    if (self->parties[slot].call == call && self->parties[slot].index == index)
-      {
-        p = &self->parties[slot];
-        break;
-      }
   if (p == NULL)
     return;
   mg_call_unlink_leg_src (call, index);

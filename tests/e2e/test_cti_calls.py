@@ -696,8 +696,10 @@ class CtiWithPhones(unittest.TestCase):
 
     def test_conference_with_two_sip_phones_one_hangs_up(self):
         """bob and carol (SIP, two G.711 laws) in a conference with the
-        agent: the page hears both; carol hangs up and the agent and bob
-        talk on; the agent's hangup then ends bob's call."""
+        agent: the page hears both; the agent holds (bob and carol talk on,
+        the page hears nothing) and retrieves; the agent's digits reach
+        both phones as RFC 4733 events; carol hangs up and the agent and
+        bob talk on; the agent's hangup then ends bob's call."""
         call_id = self.answered_call_from_bob()
         consult_id = self.consult_carol(call_id)
         reply = self.request("ConferenceCall", connection("heldCall", call_id, "1000")
@@ -710,7 +712,35 @@ class CtiWithPhones(unittest.TestCase):
                         "the agent does not hear both far phones")
         with RtpRecorder(self.carol.rtp_ports, self.sip.tmp, name="carol-conference") as rec:
             time.sleep(2.5)
-        assert_mix(rec.wav(), (FAR_HZ, MIC_HZ), (CAROL_HZ,), (0.5, 2.5))
+            # the agent holds the conference: bob and carol talk on without
+            # the page, which hears nothing
+            reply = self.request("HoldCall", connection("callToBeHeld", call_id, "1000"))
+            self.assertEqual(reply.name, "HoldCallResponse", reply)
+            held_at = rec.since()
+            held = self.expect("HeldEvent")["HeldEvent"]
+            self.assertEqual(text(held.root, "localConnectionInfo"), "hold")
+            self.page.wait_event("held", 5, call_id=call_id)
+            time.sleep(0.8)
+            self.assertTrue(self.page.silent(call_id), "the agent hears the conference on hold")
+            time.sleep(1.5)
+            retrieved_at = rec.since()
+            self.request("RetrieveCall", connection("callToBeRetrieved", call_id, "1000"))
+            self.expect("RetrievedEvent")
+            self.page.wait_event("resumed", 5, call_id=call_id)
+            self.assertTrue(self.page.hears_all(call_id, (FAR_HZ, CAROL_HZ)),
+                            "the agent does not hear both far phones again")
+            # the agent's digits reach both far phones, in their streams
+            reply = self.request("GenerateDigits", connection("connectionToSendDigits", call_id, "1000")
+                                 + "<charactersToSend>58</charactersToSend>")
+            self.assertEqual(reply.name, "GenerateDigitsResponse", reply)
+            self.expect("DigitsGeneratedEvent")
+            for phone in (self.bob, self.carol):
+                self.assertTrue(wait_for(lambda: len(dtmf_digits(phone)) >= 2, 8), dtmf_digits(phone))
+                self.assertEqual(dtmf_digits(phone), "58")
+        wav = rec.wav()
+        assert_mix(wav, (FAR_HZ, MIC_HZ), (CAROL_HZ,), (0.5, 2.5))
+        assert_mix(wav, (FAR_HZ,), (MIC_HZ, CAROL_HZ), (held_at + 0.5, retrieved_at - 0.1))
+        self.assertTrue(any(p[2] not in (0, 8) for p in rec.rtp()), "no RFC 4733 event at carol")
         self.carol.command("hangup")
         left = self.expect("ConnectionClearedEvent")["ConnectionClearedEvent"]
         self.assertEqual((text(left.root, "droppedConnection/deviceID"),
