@@ -60,22 +60,29 @@ device (GString *out, const char *tag, const char *number)
   mg_csta_close (out, tag);
 }
 
-/* The call's ID across transfers and conferences, as hexBinary. */
+/* A call's ID across transfers and conferences, as hexBinary, in a
+ * CallLinkageData element named @tag. */
 static void
-linkage (GString *out, const char *call_id)
+linkage_as (GString *out, const char *tag, const char *call_id)
 {
   g_autoptr (GString) hex = g_string_new (NULL);
 
   for (const char *c = call_id; *c; c++)
     g_string_append_printf (hex, "%02X", (guchar) *c);
-  mg_csta_open (out, "callLinkageData", NULL);
+  mg_csta_open (out, tag, NULL);
   mg_csta_open (out, "globalCallData", NULL);
   mg_csta_leaf (out, "globalCallSwitchingSubDomainName", "mediagate");
   mg_csta_open (out, "globalCallLinkageID", NULL);
   mg_csta_leaf (out, "globallyUniqueCallLinkageID", hex->str);
   mg_csta_close (out, "globalCallLinkageID");
   mg_csta_close (out, "globalCallData");
-  mg_csta_close (out, "callLinkageData");
+  mg_csta_close (out, tag);
+}
+
+static void
+linkage (GString *out, const char *call_id)
+{
+  linkage_as (out, "callLinkageData", call_id);
 }
 
 static void
@@ -114,6 +121,19 @@ connection_state_cause (GString *out, const char *state, const char *cause, cons
   mg_csta_leaf (out, "localConnectionInfo", state);
   mg_csta_leaf (out, "cause", cause);
   linkage (out, linkage_id);
+}
+
+/* The same for Transfered and Conferenced, which carry the linkage of the
+ * call as it is now and as it was (callLinkageDataList). */
+static void
+connection_state_cause_joined (GString *out, const char *state, const char *cause, const Parties *p)
+{
+  mg_csta_leaf (out, "localConnectionInfo", state);
+  mg_csta_leaf (out, "cause", cause);
+  mg_csta_open (out, "callLinkageDataList", NULL);
+  linkage_as (out, "newCallLinkageData", p->linkage);
+  linkage_as (out, "oldCallLinkageData", p->id);
+  mg_csta_close (out, "callLinkageDataList");
 }
 
 /* @cause: makeCall when an application asked for the call (MakeCall),
@@ -291,7 +311,7 @@ transferred (GPtrArray *events, const Parties *p, const char *to)
   mg_csta_close (out, "endpoint");
   mg_csta_close (out, "connectionListItem");
   mg_csta_close (out, "transferredConnections");
-  connection_state_cause (out, "null", "singleStepTransfer", p->linkage);
+  connection_state_cause_joined (out, "null", "singleStepTransfer", p);
 }
 
 static const char *
@@ -355,11 +375,12 @@ transferred_attended (GPtrArray *events, const Parties *p, JsonObject *detail, M
   connection_item (out, primary, primary, from);
   connection_item (out, secondary, secondary, to);
   mg_csta_close (out, "transferredConnections");
-  connection_state_cause (out, g_strcmp0 (p->self, by) == 0 ? "null" : "connected",
-                          json_object_get_boolean_member_with_default (detail, "single_step", FALSE)
-                            ? "singleStepTransfer"
-                            : "transfer",
-                          p->linkage);
+  connection_state_cause_joined (
+    out, g_strcmp0 (p->self, by) == 0 ? "null" : "connected",
+    json_object_get_boolean_member_with_default (detail, "single_step", FALSE)
+      ? "singleStepTransfer"
+      : "transfer",
+    p);
 }
 
 /* Why the phone placed the call: an application's MakeCall or
@@ -413,7 +434,7 @@ conferenced (GPtrArray *events, const Parties *p, JsonObject *detail, MgCtiPolic
       connection_item (out, call_id, call_id, number);
     }
   mg_csta_close (out, "conferenceConnections");
-  connection_state_cause (out, "connected", "conference", p->linkage);
+  connection_state_cause_joined (out, "connected", "conference", p);
 }
 
 /* A party left the conference the device is in; the device stays. */

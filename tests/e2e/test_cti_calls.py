@@ -531,10 +531,10 @@ class CtiWithPhones(unittest.TestCase):
             there = self.cti.wait(lambda m: m.name == "TransferedEvent"
                                   and text(m.root, "monitorCrossRefID") == other_monitor, 5)
             self.assertEqual(text(there.root, "localConnectionInfo"), "connected")
-            self.assertEqual(text(there.root, "callLinkageData/globalCallData/globalCallLinkageID"
-                                  "/globallyUniqueCallLinkageID"),
-                             text(moved.root, "callLinkageData/globalCallData/globalCallLinkageID"
-                                  "/globallyUniqueCallLinkageID"))
+            shared = ("callLinkageDataList/newCallLinkageData/globalCallData/globalCallLinkageID"
+                      "/globallyUniqueCallLinkageID")
+            self.assertEqual(text(there.root, shared), text(moved.root, shared))
+            self.assertEqual(text(moved.root, shared), call_id.encode().hex().upper())
             for cid in (call_id, consult_id):
                 self.assertEqual(self.page.wait_event("ended", 5, call_id=cid)["detail"]["cause"],
                                  "transferred")
