@@ -349,6 +349,15 @@ mg_call_set_path (MgCall *self, guint index, GstBin *path)
   self->path[index] = path;
 }
 
+/* What the admin API shows of the media once a join or a conference wired
+ * the call anew: "passthrough", "transcoding" or "mixing". */
+void
+mg_call_set_shape (MgCall *self, const char *shape)
+{
+  g_free (self->shape);
+  self->shape = g_strdup (shape);
+}
+
 typedef struct
 {
   GMutex lock;

@@ -169,6 +169,12 @@ cross_over (MgCall *self, guint index, MgCall *to, guint to_index, GError **erro
   gst_element_sync_state_with_parent (proxysink);
   gst_element_sync_state_with_parent (GST_ELEMENT (shape));
   mg_call_set_path (self, index, shape);
+  mg_call_set_shape (self,
+                     g_ascii_strcasecmp (mg_call_leg_get_codec (mg_call_get_leg (self, index)),
+                                         mg_call_leg_get_codec (mg_call_get_leg (to, to_index)))
+                         == 0
+                       ? "passthrough"
+                       : "transcoding");
   return mg_call_link_leg_src (self, index, shape_sink, error);
 }
 

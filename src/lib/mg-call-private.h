@@ -76,6 +76,8 @@ GstPad     *mg_call_get_leg_sink   (MgCall *self,
 void        mg_call_set_path       (MgCall *self,
                                     guint   index,
                                     GstBin *path);
+void        mg_call_set_shape      (MgCall     *self,
+                                    const char *shape);
 void        mg_call_unbridge       (MgCall *self);
 void        mg_call_detach_leg     (MgCall *self,
                                     guint   index);

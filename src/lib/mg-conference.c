@@ -253,6 +253,8 @@ mg_conference_add (MgConference *self, MgCall *call, guint index, GError **error
       mg_conference_remove (self, call, index);
       return FALSE;
     }
+  mg_call_set_shape (call, "mixing");
+  mg_call_set_shape (self->host, "mixing");
   g_info ("conference in call %s: call %s leg %u joined (%u parties)", mg_call_get_id (self->host),
           mg_call_get_id (call), index, mg_conference_count (self));
   return TRUE;

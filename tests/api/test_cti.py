@@ -19,22 +19,53 @@ SECRET = "cti-test-secret-0123456789"
 FORM = "application/x-www-form-urlencoded"
 
 
+def cti_daemon(extensions=None, extra_config="", **client):
+    """A started daemon with a client credential ("crm" unless client names
+    another, with its fields) and the extensions (first, last), whose
+    digest user is the first number and passwords p<number>."""
+    d = Daemon(extra_config=extra_config).start()
+    try:
+        r = d.admin("POST", "/cms/api/v1/clients",
+                    {"client_id": "crm", "client_secret": SECRET, **client})
+        assert r.status == 201, r
+        if extensions:
+            first, last = extensions
+            r = d.admin("POST", "/cms/api/v1/extensions", {
+                "from": first, "to": last, "digest": {"username": first, "password": "p" + first,
+                                                       "increment": True}})
+            assert r.status == 201, r
+    except BaseException:
+        d.cleanup()
+        raise
+    return d
+
+
+def access_token(d, client_id="crm"):
+    r = d.client("POST", "/oauth/token", "grant_type=client_credentials",
+                 auth=(client_id, SECRET), content_type=FORM)
+    assert r.status == 200, r
+    return r.json["access_token"]
+
+
+def started_session(test, d, client_id="crm", **kw):
+    """A CTI session of client_id's application, closed after the test."""
+    c = CstaClient(d.cti_port, **kw).connect()
+    test.addCleanup(c.close)
+    c.start(access_token(d, client_id))
+    return c
+
+
 class Cti(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.d = Daemon().start()
-        r = cls.d.admin("POST", "/cms/api/v1/clients", {"client_id": "crm", "client_secret": SECRET})
-        assert r.status == 201, r
+        cls.d = cti_daemon()
 
     @classmethod
     def tearDownClass(cls):
         cls.d.cleanup()
 
     def token(self):
-        r = self.d.client("POST", "/oauth/token", "grant_type=client_credentials",
-                          auth=("crm", SECRET), content_type=FORM)
-        self.assertEqual(r.status, 200, r)
-        return r.json["access_token"]
+        return access_token(self.d)
 
     def client(self, protocol="csta-xml", **kw):
         c = CstaClient(self.d.cti_port, protocol, **kw).connect()
@@ -321,20 +352,14 @@ class Features(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.d = Daemon().start()
-        r = cls.d.admin("POST", "/cms/api/v1/clients", {"client_id": "crm", "client_secret": SECRET})
-        assert r.status == 201, r
+        cls.d = cti_daemon()
 
     @classmethod
     def tearDownClass(cls):
         cls.d.cleanup()
 
     def setUp(self):
-        r = self.d.client("POST", "/oauth/token", "grant_type=client_credentials",
-                          auth=("crm", SECRET), content_type=FORM)
-        self.c = CstaClient(self.d.cti_port).connect()
-        self.addCleanup(self.c.close)
-        self.c.start(r.json["access_token"])
+        self.c = started_session(self, self.d)
 
     def test_every_listed_service_is_answered_and_every_answered_one_listed(self):
         reply = self.c.request(f'<GetCSTAFeatures xmlns="{ED6}"/>')
@@ -374,9 +399,7 @@ class Monitors(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.d = Daemon().start()
-        r = cls.d.admin("POST", "/cms/api/v1/clients", {"client_id": "crm", "client_secret": SECRET})
-        assert r.status == 201, r
+        cls.d = cti_daemon()
         for number in ("1000", "1001"):
             r = cls.d.admin("POST", "/cms/api/v1/extensions", {
                 "from": number, "to": number, "display_name": f"Agent {number}",
@@ -388,11 +411,7 @@ class Monitors(unittest.TestCase):
         cls.d.cleanup()
 
     def setUp(self):
-        r = self.d.client("POST", "/oauth/token", "grant_type=client_credentials",
-                          auth=("crm", SECRET), content_type=FORM)
-        self.c = CstaClient(self.d.cti_port).connect()
-        self.addCleanup(self.c.close)
-        self.c.start(r.json["access_token"])
+        self.c = started_session(self, self.d)
 
     def phone(self, number):
         p = WsPhone(self.d.client_port).connect()
@@ -582,11 +601,7 @@ class Monitors(unittest.TestCase):
             self.assertEqual(text(self.c.request(xml).root, "operation"), value)
 
     def test_events_of_one_call_reach_two_sessions(self):
-        token = self.d.client("POST", "/oauth/token", "grant_type=client_credentials",
-                              auth=("crm", SECRET), content_type=FORM).json["access_token"]
-        other = CstaClient(self.d.cti_port, "csta-xml-tcp", source="127.0.0.2").connect()
-        self.addCleanup(other.close)
-        other.start(token)
+        other = started_session(self, self.d, protocol="csta-xml-tcp", source="127.0.0.2")
         m_other = text(other.request(monitor_start("1001")).root, "monitorCrossRefID")
         mb = self.monitor("1001")
         a, b = self.phone("1000"), self.phone("1001")
@@ -602,23 +617,13 @@ class AgentState(unittest.TestCase):
     state survives a restart of the service."""
 
     def setUp(self):
-        self.d = Daemon().start()
+        self.d = cti_daemon(("1000", "1000"))
         self.addCleanup(self.d.cleanup)
-        r = self.d.admin("POST", "/cms/api/v1/clients", {"client_id": "crm", "client_secret": SECRET})
-        assert r.status == 201, r
-        r = self.d.admin("POST", "/cms/api/v1/extensions", {
-            "from": "1000", "to": "1000", "digest": {"username": "1000", "password": "p1000"}})
-        assert r.status == 201, r
         self.c = self.connect()
         self.monitor = text(self.c.request(monitor_start("1000")).root, "monitorCrossRefID")
 
     def connect(self):
-        token = self.d.client("POST", "/oauth/token", "grant_type=client_credentials",
-                              auth=("crm", SECRET), content_type=FORM).json["access_token"]
-        c = CstaClient(self.d.cti_port).connect()
-        self.addCleanup(c.close)
-        c.start(token)
-        return c
+        return started_session(self, self.d)
 
     def set_state(self, state, extra=""):
         return self.c.request(f'<SetAgentState xmlns="{ED6}"><device>1000</device>'
@@ -700,26 +705,16 @@ class Permissions(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.d = Daemon().start()
-        r = cls.d.admin("POST", "/cms/api/v1/clients", {
-            "client_id": "desk-1001", "client_secret": SECRET, "cti_devices": "1001,1005-1009"})
-        assert r.status == 201, r
+        cls.d = cti_daemon(("1000", "1009"), client_id="desk-1001", cti_devices="1001,1005-1009")
+        r = cls.d.admin("GET", "/cms/api/v1/clients/desk-1001")
         assert (r.json["cti_devices"], r.json["caller_id_masking"]) == ("1001,1005-1009", "none"), r
-        r = cls.d.admin("POST", "/cms/api/v1/extensions", {
-            "from": "1000", "to": "1009", "digest": {"username": "1000", "password": "p1000",
-                                                      "increment": True}})
-        assert r.status == 201, r
 
     @classmethod
     def tearDownClass(cls):
         cls.d.cleanup()
 
     def setUp(self):
-        token = self.d.client("POST", "/oauth/token", "grant_type=client_credentials",
-                              auth=("desk-1001", SECRET), content_type=FORM).json["access_token"]
-        self.c = CstaClient(self.d.cti_port).connect()
-        self.addCleanup(self.c.close)
-        self.c.start(token)
+        self.c = started_session(self, self.d, "desk-1001")
 
     def test_only_the_listed_devices(self):
         for device, allowed in (("1001", True), ("1007", True), ("1000", False), ("1002", False)):
@@ -762,18 +757,11 @@ class SessionCase(unittest.TestCase):
     sessions started from chosen source addresses."""
 
     def setUp(self):
-        self.d = Daemon().start()
+        self.d = cti_daemon(("1000", "1001"))
         self.addCleanup(self.d.cleanup)
-        r = self.d.admin("POST", "/cms/api/v1/clients", {"client_id": "crm", "client_secret": SECRET})
-        assert r.status == 201, r
-        r = self.d.admin("POST", "/cms/api/v1/extensions", {
-            "from": "1000", "to": "1001", "digest": {"username": "1000", "password": "p1000",
-                                                      "increment": True}})
-        assert r.status == 201, r
 
     def token(self):
-        return self.d.client("POST", "/oauth/token", "grant_type=client_credentials",
-                             auth=("crm", SECRET), content_type=FORM).json["access_token"]
+        return access_token(self.d)
 
     def connect(self, source="127.0.0.1", **start):
         c = CstaClient(self.d.cti_port, source=source).connect()
@@ -958,21 +946,15 @@ class TlsListener(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.d = Daemon(extra_config="[cti-tls-listener]\nenabled=true\naddress=127.0.0.1\nport=0\n")
-        cls.d.start()
-        r = cls.d.admin("POST", "/cms/api/v1/clients", {"client_id": "crm", "client_secret": SECRET})
-        assert r.status == 201, r
-        r = cls.d.admin("POST", "/cms/api/v1/extensions", {
-            "from": "1000", "to": "1000", "digest": {"username": "1000", "password": "p1000"}})
-        assert r.status == 201, r
+        cls.d = cti_daemon(("1000", "1000"),
+                           "[cti-tls-listener]\nenabled=true\naddress=127.0.0.1\nport=0\n")
 
     @classmethod
     def tearDownClass(cls):
         cls.d.cleanup()
 
     def token(self):
-        return self.d.client("POST", "/oauth/token", "grant_type=client_credentials",
-                             auth=("crm", SECRET), content_type=FORM).json["access_token"]
+        return access_token(self.d)
 
     def client(self, **kw):
         c = CstaTlsClient(self.d.cti_tls_port, **kw).connect()

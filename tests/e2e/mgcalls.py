@@ -358,6 +358,17 @@ class SipPlatform:
             raise RuntimeError(f"baresip {name} did not register:\n" + "".join(phone.log[-30:]))
         return phone
 
+    def sipp_caller(self, scenario, to="1000", user="2009", password="p2009"):
+        """A sipp caller running sipp/<scenario> toward `to` through
+        Kamailio as `user`; the test kills it if it is still running."""
+        kam = self.kamailio
+        return subprocess.Popen(
+            ["sipp", "-sf", os.path.join(SIPP_DIR, scenario), "-s", to,
+             "-au", user, "-ap", password, "-i", "127.0.0.1", "-p", str(free_udp_port()),
+             "-mi", "127.0.0.1", "-mp", str(free_udp_port()), "-m", "1", "-nostdin",
+             "-timeout", "30", f"{kam.ip}:{kam.port}"],
+            cwd=self.tmp, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
     def sipp_info_phone(self, user, password):
         phone = SippInfoPhone(self, user, password)
         self.phones.append(phone)

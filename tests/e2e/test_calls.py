@@ -35,12 +35,11 @@ hand: tests/e2e/README.md. Each test stays well under 60 s.
 import json
 import os
 import re
-import subprocess
 import time
 import unittest
 
-from mgcalls import (CLIENT_ID, CLIENT_SECRET, FAR_HZ, MIC_HZ, SIPP_DIR, PhonePage, RtpRecorder,
-                     SipPlatform, assert_tone, browser, dtmf_digits, free_udp_port, proc_counts,
+from mgcalls import (CLIENT_ID, CLIENT_SECRET, FAR_HZ, MIC_HZ, PhonePage, RtpRecorder,
+                     SipPlatform, assert_tone, browser, dtmf_digits, proc_counts,
                      require_netns, settle_counts, tone_windows, wait_for)
 from cstaclient import ED6, CstaClient, text  # noqa: E402 (tests/api, on the path via mgcalls)
 from chromium import BrowserError
@@ -275,14 +274,7 @@ class BrowserAndSipPhone(PageAndFarPhone):
     def test_3_sip_info_dtmf_from_the_far_end_reaches_the_page(self):
         """A far end that signals DTMF as SIP INFO (sipp/uac_info_dtmf.xml:
         1, 2, # right after the answer, then BYE)."""
-        port = free_udp_port()
-        kam = self.sip.kamailio
-        sipp = subprocess.Popen(
-            ["sipp", "-sf", os.path.join(SIPP_DIR, "uac_info_dtmf.xml"), "-s", "1000",
-             "-au", "2009", "-ap", "p2009", "-i", "127.0.0.1", "-p", str(port),
-             "-mi", "127.0.0.1", "-mp", str(free_udp_port()), "-m", "1", "-nostdin",
-             "-timeout", "30", f"{kam.ip}:{kam.port}"],
-            cwd=self.sip.tmp, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        sipp = self.sip.sipp_caller("uac_info_dtmf.xml")
         self.addCleanup(lambda: sipp.poll() is None and sipp.kill())
         ring = self.page.wait_event("incoming", SETUP_S, phone="a")
         call_id = ring["call_id"]

@@ -6,20 +6,19 @@ and, for every action, what a person would notice at the phones: the call
 is answered in the page, the far phone gets the digits, both sides see the
 hangup.
 """
-import os
-import subprocess
 import time
 import unittest
 import xml.etree.ElementTree as ET
 
-from mgcalls import (CLIENT_ID, CLIENT_SECRET, FAR_HZ, MIC_HZ, SIPP_DIR, PhonePage, RtpRecorder,
-                     SippRefusingPhone, SipPlatform, assert_mix, assert_tone, browser, dtmf_digits, free_udp_port,
+from mgcalls import (CLIENT_ID, CLIENT_SECRET, FAR_HZ, MIC_HZ, PhonePage, RtpRecorder,
+                     SippRefusingPhone, SipPlatform, assert_mix, assert_tone, browser, dtmf_digits,
                      require_netns, wait_for)
 from cstaclient import ED6, EVENT_ID, CstaClient, find, start_session, text  # noqa: E402 (tests/api, on the path via mgcalls)
 
 FAR_USERS = {"2000": "p2000", "2001": "p2001", "2003": "p2003", "2004": "p2004",
-             "2009": "p2009"}
+             "2005": "p2005", "2009": "p2009"}
 CAROL_HZ = 660  # what the second far phone plays
+DAVE_HZ = 550  # what the third one plays
 SETUP_S = 15
 
 
@@ -37,6 +36,8 @@ class CtiWithPhones(unittest.TestCase):
             cls.bob = cls.sip.baresip("2000", "p2000", tone=FAR_HZ, codecs="PCMU")
             # a second SIP phone speaking the other G.711 law
             cls.carol = cls.sip.baresip("2001", "p2001", tone=CAROL_HZ, codecs="PCMA")
+            # and a third speaking bob's law: joined with bob, passthrough
+            cls.dave = cls.sip.baresip("2005", "p2005", tone=DAVE_HZ, codecs="PCMU")
             cls.sip.session_token("1000")  # creates the client credential
         except BaseException:
             cls.sip.__exit__()
@@ -66,7 +67,7 @@ class CtiWithPhones(unittest.TestCase):
         self.monitor = text(reply.root, "monitorCrossRefID")
 
     def hang_up_bob(self):
-        for phone in (self.bob, self.carol):
+        for phone in (self.bob, self.carol, self.dave):
             try:
                 phone.command("hangup")
             except RuntimeError:
@@ -435,16 +436,22 @@ class CtiWithPhones(unittest.TestCase):
         second.wait_event("accepted", SETUP_S, call_id=consult_id)
         return consult_id
 
-    def consult_carol(self, call_id):
-        """ConsultationCall from 1000 (in call_id with bob) to carol (SIP,
-        auto-answering); returns the consultation call's ID once she answered."""
+    def consult_carol(self, call_id, number="2001", phone=None):
+        """ConsultationCall from 1000 (in call_id with bob) to carol (or
+        another auto-answering SIP phone); returns the consultation call's
+        ID once she answered."""
+        phone = phone or self.carol
         reply = self.request("ConsultationCall", connection("existingCall", call_id, "1000")
-                             + "<consultedDevice>2001</consultedDevice>")
+                             + f"<consultedDevice>{number}</consultedDevice>")
         self.assertEqual(reply.name, "ConsultationCallResponse", reply)
         self.expect("HeldEvent", "ServiceInitiatedEvent", "OriginatedEvent", "DeliveredEvent",
                     "EstablishedEvent", optional=("DeliveredEvent",))
-        self.assertTrue(self.carol.wait_event("CALL_ESTABLISHED", 10), self.carol.event_types())
+        self.assertTrue(phone.wait_event("CALL_ESTABLISHED", 10), phone.event_types())
         return text(reply.root, "initiatedCall/callID")
+
+    def shapes(self, *call_ids):
+        """What GET /cms/api/v1/calls says of these calls' media."""
+        return [next(c["shape"] for c in self.sip.calls() if c["id"] == cid) for cid in call_ids]
 
     def test_consultation_alternate_and_reconnect(self):
         """The agent consults a colleague while bob waits on hold, swaps
@@ -596,9 +603,30 @@ class CtiWithPhones(unittest.TestCase):
             end = to_bob.since()
         assert_tone(to_bob.wav(), CAROL_HZ, (joined + 1.5, end))
         assert_tone(to_carol.wav(), FAR_HZ, (joined + 1.5, end))
+        self.assertEqual(self.shapes(call_id, consult_id), ["transcoding", "transcoding"])
         self.carol.command("hangup")
         self.assertTrue(self.bob.wait_event("CALL_CLOSED", 5), self.bob.event_types())
         self.assertEqual(self.sip.calls(), [], "the joined calls did not end together")
+
+    def test_transfer_joins_two_sip_phones_of_one_law_in_passthrough(self):
+        """bob and dave both speak PCMU: the transfer joins their streams
+        without decoding (shape passthrough for both calls), each hears
+        the other, and bob's hangup ends dave's call."""
+        call_id = self.answered_call_from_bob()
+        consult_id = self.consult_carol(call_id, "2005", self.dave)
+        with RtpRecorder(self.bob.rtp_ports, self.sip.tmp, name="bob-passthrough") as to_bob, \
+                RtpRecorder(self.dave.rtp_ports, self.sip.tmp, name="dave-passthrough") as to_dave:
+            reply, _ = self.transfer(call_id, consult_id)
+            self.assertEqual(text(reply.root, "transferredCall/deviceID"), "2005")
+            joined = to_bob.since()
+            self.assertEqual(self.shapes(call_id, consult_id), ["passthrough", "passthrough"])
+            time.sleep(3.5)
+            end = to_bob.since()
+        assert_tone(to_bob.wav(), DAVE_HZ, (joined + 1.5, end))
+        assert_tone(to_dave.wav(), FAR_HZ, (joined + 1.5, end))
+        self.bob.command("hangup")
+        self.assertTrue(self.dave.wait_event("CALL_CLOSED", 5), self.dave.event_types())
+        self.assertTrue(wait_for(lambda: self.sip.calls() == [], 5), self.sip.calls())
 
     def test_transfer_between_three_pages(self):
         """No SIP at all (the embedded default's case): 1001 calls the
@@ -708,6 +736,7 @@ class CtiWithPhones(unittest.TestCase):
         conf = self.expect("ConferencedEvent")["ConferencedEvent"]
         self.assertEqual(text(conf.root, "addedParty/deviceIdentifier"), "2001")
         self.page.wait_event("conferenced", 5, call_id=call_id)
+        self.assertEqual(self.shapes(call_id, consult_id), ["mixing", "mixing"])
         self.assertTrue(self.page.hears_all(call_id, (FAR_HZ, CAROL_HZ)),
                         "the agent does not hear both far phones")
         with RtpRecorder(self.carol.rtp_ports, self.sip.tmp, name="carol-conference") as rec:
@@ -1046,13 +1075,7 @@ class CtiWithPhones(unittest.TestCase):
 
     def sipp_caller(self, scenario):
         """A sipp caller (user 2009) calling 1000 through Kamailio."""
-        kam = self.sip.kamailio
-        sipp = subprocess.Popen(
-            ["sipp", "-sf", os.path.join(SIPP_DIR, scenario), "-s", "1000",
-             "-au", "2009", "-ap", "p2009", "-i", "127.0.0.1", "-p", str(free_udp_port()),
-             "-mi", "127.0.0.1", "-mp", str(free_udp_port()), "-m", "1", "-nostdin",
-             "-timeout", "30", f"{kam.ip}:{kam.port}"],
-            cwd=self.sip.tmp, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        sipp = self.sip.sipp_caller(scenario)
         self.addCleanup(lambda: sipp.poll() is None and sipp.kill())
         return sipp
 
