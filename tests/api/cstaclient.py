@@ -14,6 +14,8 @@ import xml.etree.ElementTree as ET
 
 import gi
 
+from cstaschema import order_error
+
 gi.require_version("Soup", "3.0")
 from gi.repository import Gio, GLib, Soup  # noqa: E402
 
@@ -72,6 +74,7 @@ class Message:
         self.root = ET.fromstring(xml)
         self.name = local(self.root.tag)
         self.namespace = namespace(self.root)
+        self.order_error = order_error(self.name, [local(c.tag) for c in self.root])
 
     def __repr__(self):
         return f"[{self.invoke_id:04d}] {self.xml[:300]}"
@@ -89,6 +92,7 @@ class CstaClient:
         self.ctx = GLib.MainContext.default()
         self.conn = None
         self.messages = []
+        self.schema_errors = []
         self.close_code = None
         self.buffer = b""
         self.next_id = 1
@@ -130,9 +134,16 @@ class CstaClient:
     def _on_message(self, conn, data_type, data):
         raw = data.get_data()
         if data_type == Soup.WebsocketDataType.TEXT:
-            self.messages.append(Message(int(raw[:4]), raw[4:].decode()))
+            self._received(Message(int(raw[:4]), raw[4:].decode()))
             return
         self._feed(raw)
+
+    def _received(self, message):
+        """Every message from the server is checked for schema order as it
+        arrives; wait() reports a violation."""
+        if message.order_error:
+            self.schema_errors.append(message.order_error)
+        self.messages.append(message)
 
     def _feed(self, raw):
         """ECMA-323 TCP bytes: 8-byte headers (2 zero bytes, the length
@@ -143,7 +154,7 @@ class CstaClient:
             length = struct.unpack(">H", self.buffer[2:4])[0]
             if len(self.buffer) < length:
                 break
-            self.messages.append(Message(int(self.buffer[4:8]), self.buffer[8:length].decode()))
+            self._received(Message(int(self.buffer[4:8]), self.buffer[8:length].decode()))
             self.buffer = self.buffer[length:]
 
     def _on_closed(self, conn):
@@ -198,6 +209,8 @@ class CstaClient:
             return False
         if not self.spin(look, timeout):
             raise AssertionError(f"no {predicate} message; got {self.messages}")
+        if self.schema_errors:
+            raise AssertionError("the server broke schema order: " + "; ".join(self.schema_errors))
         return found[0]
 
     def wait_closed(self, timeout=5):
