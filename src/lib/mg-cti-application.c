@@ -134,8 +134,7 @@ begin (MgCtiSession *self, guint invoke_id, MgCstaMessage *msg, MgCstaEdition ed
                             MG_CSTA_NS_PRIVATE, private_data);
   mg_csta_close (out, "StartApplicationSessionPosResponse");
   mg_cti_session_send (self, invoke_id, out->str);
-  mg_cti_session_restart_timer (self);
-  mg_cti_session_start_heartbeat (self);
+  mg_cti_session_start_timers (self);
 }
 
 /* @fresh, a new connection's session, resumes @old: @old takes the
@@ -223,7 +222,7 @@ mg_cti_start_application_session (MgCtiSession *self, guint invoke_id, MgCstaMes
                      "requestedProtocolVersionNotSupported");
       return;
     }
-  self->start_deadline = 0;
+  mg_cti_timers_stop (&self->timers); /* no start timeout once it asked */
   resume_id = dup_login_field (msg->root, "resumeSessionID");
   if (resume_id != NULL)
     {

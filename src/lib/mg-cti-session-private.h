@@ -9,6 +9,7 @@
 #include "mg-cti-policy-private.h"
 #include "mg-cti-replay-private.h"
 #include "mg-cti-server-private.h"
+#include "mg-cti-timers-private.h"
 #include "mg-source-policy-private.h"
 
 G_BEGIN_DECLS
@@ -37,11 +38,7 @@ struct _MgCtiSession
   MgCstaEdition edition;
   guint duration;
 
-  /* deadlines on the monotonic clock (µs; 0: none), checked by the
-   * server's one timer (mg_cti_session_tick()) */
-  gint64 start_deadline; /* StartApplicationSession is due */
-  gint64 idle_deadline; /* the session timer runs out */
-  gint64 heartbeat_due; /* our next SystemStatus */
+  MgCtiTimers timers; /* checked by the server's one timer (mg_cti_session_tick()) */
   guint next_invoke_id; /* our own requests: 0000-9998, wrapping */
   guint outstanding; /* the application's requests not answered yet */
   gboolean handling; /* a request is being handled: its events wait */
@@ -68,7 +65,7 @@ void mg_cti_session_drop            (MgCtiSession *self,
                                      const char   *reason);
 void mg_cti_session_send_system_status (MgCtiSession *self,
                                         const char   *status);
-void mg_cti_session_start_heartbeat (MgCtiSession *self);
+void mg_cti_session_start_timers   (MgCtiSession *self);
 void mg_cti_session_connect         (MgCtiSession *self,
                                      MgCtiLink    *link);
 

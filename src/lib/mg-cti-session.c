@@ -109,7 +109,7 @@ take_invoke_id (MgCtiSession *self)
 static void
 stop_timers (MgCtiSession *self)
 {
-  self->start_deadline = self->idle_deadline = self->heartbeat_due = 0;
+  mg_cti_timers_stop (&self->timers);
 }
 
 void
@@ -129,7 +129,6 @@ mg_cti_session_close (MgCtiSession *self, gushort code, const char *reason)
 static void
 on_start_timeout (MgCtiSession *self)
 {
-  self->start_deadline = 0;
   mg_cti_session_close (self, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION,
                         "no StartApplicationSession within 10 s");
 }
@@ -139,7 +138,6 @@ on_session_timer_expired (MgCtiSession *self)
 {
   g_autoptr (GString) out = g_string_new (NULL);
 
-  self->idle_deadline = 0;
   mg_csta_open (out, "ApplicationSessionTerminated", MG_CSTA_NS_SESSION);
   mg_csta_leaf (out, "sessionID", self->id);
   mg_csta_open (out, "sessionTermReason", NULL);
@@ -215,7 +213,7 @@ mg_cti_session_restart_timer (MgCtiSession *self)
 {
   if (self->id == NULL || self->closing)
     return;
-  self->idle_deadline = g_get_monotonic_time () + (gint64) self->duration * G_USEC_PER_SEC;
+  mg_cti_timers_application (&self->timers, g_get_monotonic_time (), self->duration);
 }
 
 /* Our SystemStatus request (heartbeat, platform changes); the application
@@ -233,14 +231,13 @@ mg_cti_session_send_system_status (MgCtiSession *self, const char *status)
   send_raw (self, take_invoke_id (self), out->str);
 }
 
-/* Our SystemStatus every heartbeat_interval seconds (none for 0). */
+/* The session started or was resumed: the session timer runs, and our
+ * SystemStatus comes every heartbeat_interval seconds (none for 0). */
 void
-mg_cti_session_start_heartbeat (MgCtiSession *self)
+mg_cti_session_start_timers (MgCtiSession *self)
 {
-  guint interval = mg_cti_server_get_heartbeat_interval (self->server);
-
-  self->heartbeat_due =
-    interval > 0 ? g_get_monotonic_time () + (gint64) interval * G_USEC_PER_SEC : 0;
+  mg_cti_timers_started (&self->timers, g_get_monotonic_time (), self->duration,
+                         mg_cti_server_get_heartbeat_interval (self->server));
 }
 
 /* Once a second, from the server's one timer for every connected session:
@@ -252,20 +249,19 @@ mg_cti_session_tick (MgCtiSession *self, gint64 now)
 
   if (self->closing || self->link == NULL)
     return;
-  if (self->start_deadline != 0 && now >= self->start_deadline)
+  switch (mg_cti_timers_due (&self->timers, now))
     {
+    case MG_CTI_TIMER_START_TIMEOUT:
       on_start_timeout (self);
       return;
-    }
-  if (self->idle_deadline != 0 && now >= self->idle_deadline)
-    {
+    case MG_CTI_TIMER_EXPIRED:
       on_session_timer_expired (self);
       return;
-    }
-  if (self->heartbeat_due != 0 && now >= self->heartbeat_due)
-    {
+    case MG_CTI_TIMER_HEARTBEAT:
       mg_cti_session_send_system_status (self, "normal");
-      mg_cti_session_start_heartbeat (self);
+      break;
+    case MG_CTI_TIMER_NONE:
+      break;
     }
   mg_cti_link_tick (self->link, now);
 }
@@ -748,7 +744,7 @@ mg_cti_session_new (MgCtiServer *server, MgCtiLink *link, MgSourceSlot *slot,
   self->remote_ip = mg_source_slot_get_client (slot);
   self->bearer_token = g_strdup (bearer_token);
   mg_cti_session_connect (self, link);
-  self->start_deadline = g_get_monotonic_time () + START_TIMEOUT_S * G_USEC_PER_SEC;
+  mg_cti_timers_await_start (&self->timers, g_get_monotonic_time (), START_TIMEOUT_S);
   return self;
 }
 

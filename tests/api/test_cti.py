@@ -212,6 +212,17 @@ class Cti(unittest.TestCase):
         self.assertGreaterEqual(time.monotonic() - t, 1.5)
         self.assertEqual(c.wait_closed(), 4000)
 
+    def test_websocket_pings_do_not_keep_a_silent_session(self):
+        # the client pings every second (the server answers pongs): no
+        # application message, so the 2 s session timer runs out all the same
+        c = self.started(duration=2)
+        c.conn.set_keepalive_interval(1)
+        t = time.monotonic()
+        ended = c.wait("ApplicationSessionTerminated", 6)
+        self.assertEqual(text(ended.root, "sessionTermReason/definedTermReason"), "sessionTimerExpired")
+        self.assertLess(time.monotonic() - t, 4.5)
+        self.assertEqual(c.wait_closed(), 4000)
+
     def test_reset_timer_and_requests_keep_the_session(self):
         c = self.started(duration=2)
         for _ in range(3):
