@@ -1227,6 +1227,58 @@ class CtiWithPhones(unittest.TestCase):
         self.page.ok("hangup", call_id)
         self.expect("ConnectionClearedEvent")
 
+    def test_a_burst_of_bad_requests_from_another_session_changes_nothing(self):
+        """Another application sends 60 bad requests at once (broken XML, a
+        DOCTYPE with an entity, unknown services and namespaces, unknown
+        devices and calls, requests on the real call that are wrong in any
+        of its states) while
+        bob's call is answered here: every one gets a CSTA error, the call
+        and its events go on as if nothing happened, and the other session
+        still works."""
+        self.bob.send("dial", self.sip.sip_uri("1000"))
+        call_id = text(self.expect("DeliveredEvent")["DeliveredEvent"].root, "connection/callID")
+        other = CstaClient(self.sip.daemon.cti_port, source="127.0.0.2").connect()
+        self.addCleanup(other.close)
+        other.start(self.token)
+        bad = [
+            "<AnswerCall",
+            '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e "boom">]><AnswerCall>&e;</AnswerCall>',
+            f'<NoSuchService xmlns="{ED6}"/>',
+            '<AnswerCall xmlns="urn:not-csta"><callToBeAnswered/></AnswerCall>',
+            f'<MonitorStart xmlns="{ED6}"><monitorObject><deviceObject>9999</deviceObject>'
+            '</monitorObject></MonitorStart>',
+            f'<SnapshotCall xmlns="{ED6}">' + connection("snapshotObject", "c-nope", "1000")
+            + '</SnapshotCall>',
+            # on the real call, wrong in any of its states (ringing or answered)
+            f'<HoldCall xmlns="{ED6}">' + connection("callToBeHeld", call_id, "1001") + '</HoldCall>',
+            f'<RetrieveCall xmlns="{ED6}">' + connection("callToBeRetrieved", call_id, "1000")
+            + '</RetrieveCall>',
+            f'<GenerateDigits xmlns="{ED6}">' + connection("connectionToSendDigits", call_id, "2000")
+            + '<charactersToSend>1</charactersToSend></GenerateDigits>',
+            f'<DeflectCall xmlns="{ED6}">' + connection("callToBeDiverted", call_id, "1000")
+            + '<newDestination>not a number</newDestination></DeflectCall>',
+        ] * 6
+        ids = [other.send(xml) for xml in bad]
+        # meanwhile the agent answers bob's call here, and it goes on
+        reply = self.request("AnswerCall", connection("callToBeAnswered", call_id, "1000"))
+        self.assertEqual(reply.name, "AnswerCallResponse", reply)
+        self.expect("EstablishedEvent")
+        self.page.wait_event("accepted", SETUP_S, call_id=call_id)
+        answers = [other.wait(lambda m, i=i: m.invoke_id == i, 10) for i in ids]
+        self.assertEqual({a.name for a in answers}, {"CSTAErrorCode"},
+                         [a for a in answers if a.name != "CSTAErrorCode"][:3])
+        self.assertEqual(other.request("<RequestSystemStatus/>").name, "RequestSystemStatusResponse")
+        self.assertIsNone(other.close_code)
+        self.assertTrue(self.page.hears(call_id, FAR_HZ), "the call did not go on")
+        self.assertTrue(self.bob.wait_event("CALL_ESTABLISHED", 5), self.bob.event_types())
+        snap = self.request("SnapshotCall", connection("snapshotObject", call_id, "1000"))
+        parties = {text(i, "deviceOnCall/deviceIdentifier"): text(i, "localConnectionInfo")
+                   for i in find(snap.root, "crossRefIDorSnapshotData/snapshotData")}
+        self.assertEqual(parties, {"1000": "connected", "2000": "connected"}, snap)
+        self.assert_quiet()
+        self.page.ok("hangup", call_id)
+        self.expect("ConnectionClearedEvent")
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
