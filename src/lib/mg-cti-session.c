@@ -517,9 +517,13 @@ handle_request (MgCtiSession *self, guint invoke_id, MgCstaMessage *msg)
       audit (self, invoke_id, msg->name);
       return;
     }
+  /* every handler answers before it returns, so today at most one request
+   * is in flight; the limit guards any that would wait */
+  self->outstanding++;
   self->handling = TRUE;
   handler (self, invoke_id, msg);
   self->handling = FALSE;
+  self->outstanding--;
   audit (self, invoke_id, msg->name);
   flush_deferred (self);
 }

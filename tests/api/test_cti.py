@@ -212,6 +212,16 @@ class Cti(unittest.TestCase):
         self.assertGreaterEqual(time.monotonic() - t, 1.5)
         self.assertEqual(c.wait_closed(), 4000)
 
+    def test_pipelined_requests_are_answered_in_order(self):
+        # 40 requests sent before reading any answer: each is answered as it
+        # is read, in order, none refused as too many in flight
+        c = self.started()
+        ids = [c.send("<RequestSystemStatus/>") for _ in range(40)]
+        c.spin(lambda: len(c.messages) >= 40, 10)
+        answers = [m for m in c.messages if m.invoke_id != EVENT_ID]
+        self.assertEqual([m.invoke_id for m in answers], ids)
+        self.assertEqual({m.name for m in answers}, {"RequestSystemStatusResponse"})
+
     def test_websocket_pings_do_not_keep_a_silent_session(self):
         # the client pings every second (the server answers pongs): no
         # application message, so the 2 s session timer runs out all the same
