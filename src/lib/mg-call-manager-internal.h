@@ -133,13 +133,20 @@ void        mg_call_manager_hold_leg        (MgCallManager *self,
 MgCall     *mg_call_manager_new_call        (MgCallManager *self,
                                              Route          route,
                                              const char    *reserved);
+GStrv       mg_call_manager_policy_codecs   (MgCallManager *self);
+GStrv       mg_call_manager_codecs_preferring (MgCallManager *self,
+                                               const char    *first);
+const char *mg_call_manager_policy_name     (const char *encoding_name);
+
+/* mg-call-manager-sip.c */
 void        mg_call_manager_phone_answered  (MgCallManager *self,
                                              MgCall        *call);
-GStrv       mg_call_manager_policy_codecs   (MgCallManager *self);
-const char *mg_call_manager_policy_name     (const char *encoding_name);
 void        mg_call_manager_send_digit      (MgPhoneSession *phone,
                                              MgCall         *call,
                                              const char     *digit);
+gboolean    mg_call_manager_on_incoming_sip (MgSipAgent    *agent,
+                                             MgSipDialog   *dialog,
+                                             MgCallManager *self);
 gboolean    mg_call_manager_start_phone_leg (MgCallManager *self,
                                              MgCall        *call,
                                              guint          index,

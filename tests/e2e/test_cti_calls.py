@@ -1039,6 +1039,18 @@ class CtiWithPhones(unittest.TestCase):
                               or text(cleared.root, "droppedConnection/callID")),
                              ("ConnectionClearedEvent", call_id))
 
+    def deflect(self, call_id, to):
+        """DeflectCall of call_id ringing 1000 toward to: DivertedEvent at
+        1000's monitor, and 1000's page stops ringing."""
+        reply = self.request("DeflectCall", connection("callToBeDiverted", call_id, "1000")
+                             + f"<newDestination>{to}</newDestination>")
+        self.assertEqual(reply.name, "DeflectCallResponse", reply)
+        diverted = self.expect("DivertedEvent")["DivertedEvent"]
+        self.assertEqual([text(diverted.root, f) for f in ("newDestination/deviceIdentifier", "cause")],
+                         [to, "redirected"])
+        self.assertEqual(self.page.wait_event("ended", 5, call_id=call_id)["detail"]["cause"],
+                         "deflected")
+
     def test_deflect_rings_another_agent(self):
         """DeflectCall: the call from bob ringing 1000 rings 1001 instead;
         1000's page stops ringing, 1001's rings with bob's number."""
@@ -1051,14 +1063,7 @@ class CtiWithPhones(unittest.TestCase):
         other_monitor = text(reply.root, "monitorCrossRefID")
         self.bob.send("dial", self.sip.sip_uri("1000"))
         call_id = text(self.expect("DeliveredEvent")["DeliveredEvent"].root, "connection/callID")
-        reply = self.request("DeflectCall", connection("callToBeDiverted", call_id, "1000")
-                             + "<newDestination>1001</newDestination>")
-        self.assertEqual(reply.name, "DeflectCallResponse", reply)
-        diverted = self.expect("DivertedEvent")["DivertedEvent"]
-        self.assertEqual(text(diverted.root, "newDestination/deviceIdentifier"), "1001")
-        self.assertEqual(text(diverted.root, "cause"), "redirected")
-        self.assertEqual(self.page.wait_event("ended", 5, call_id=call_id)["detail"]["cause"],
-                         "deflected")
+        self.deflect(call_id, "1001")
         there = self.cti.wait(lambda m: m.invoke_id == EVENT_ID
                               and text(m.root, "monitorCrossRefID") == other_monitor, 5)
         self.assertEqual((there.name, text(there.root, "localConnectionInfo")),
@@ -1086,13 +1091,7 @@ class CtiWithPhones(unittest.TestCase):
         sipp = self.sipp_caller("uac_redirect.xml")
         call_id = text(self.expect("DeliveredEvent")["DeliveredEvent"].root, "connection/callID")
         self.page.wait_event("incoming", 5, call_id=call_id)
-        reply = self.request("DeflectCall", connection("callToBeDiverted", call_id, "1000")
-                             + "<newDestination>2000</newDestination>")
-        self.assertEqual(reply.name, "DeflectCallResponse", reply)
-        diverted = self.expect("DivertedEvent")["DivertedEvent"]
-        self.assertEqual(text(diverted.root, "newDestination/deviceIdentifier"), "2000")
-        self.assertEqual(self.page.wait_event("ended", 5, call_id=call_id)["detail"]["cause"],
-                         "deflected")
+        self.deflect(call_id, "2000")
         self.assertEqual(sipp.wait(10), 0, "sipp did not get the 302 to 2000")
         self.assertTrue(wait_for(lambda: self.sip.calls() == [], 5), self.sip.calls())
         self.assert_quiet()
@@ -1112,13 +1111,7 @@ class CtiWithPhones(unittest.TestCase):
         reply = self.request("DeflectCall", connection("callToBeDiverted", call_id, "1000")
                              + "<newDestination>1001</newDestination>")
         self.assertEqual(text(reply.root, "operation"), "invalidParameterValue", reply)
-        reply = self.request("DeflectCall", connection("callToBeDiverted", call_id, "1000")
-                             + "<newDestination>1002</newDestination>")
-        self.assertEqual(reply.name, "DeflectCallResponse", reply)
-        self.assertEqual(text(self.expect("DivertedEvent")["DivertedEvent"].root,
-                              "newDestination/deviceIdentifier"), "1002")
-        self.assertEqual(self.page.wait_event("ended", 5, call_id=call_id)["detail"]["cause"],
-                         "deflected")
+        self.deflect(call_id, "1002")
         ring = third.wait_event("incoming", 5, call_id=call_id)
         self.assertEqual(ring["detail"]["from"]["number"], "1001", ring)
         third.ok("accept", call_id)
@@ -1159,13 +1152,7 @@ class CtiWithPhones(unittest.TestCase):
         self.expect("DeliveredEvent")
         self.page.wait_event("incoming", 5, call_id=call_id)
         with RtpRecorder(self.bob.rtp_ports, self.sip.tmp, name="bob-deflected") as rec:
-            reply = self.request("DeflectCall", connection("callToBeDiverted", call_id, "1000")
-                                 + "<newDestination>2000</newDestination>")
-            self.assertEqual(reply.name, "DeflectCallResponse", reply)
-            diverted = self.expect("DivertedEvent")["DivertedEvent"]
-            self.assertEqual(text(diverted.root, "newDestination/deviceIdentifier"), "2000")
-            self.assertEqual(self.page.wait_event("ended", 5, call_id=call_id)["detail"]["cause"],
-                             "deflected")
+            self.deflect(call_id, "2000")
             self.assertTrue(self.bob.wait_event("CALL_ESTABLISHED", SETUP_S), self.bob.event_types())
             caller.wait_event("accepted", SETUP_S, call_id=call_id)
             at_caller = self.events_at(caller_monitor, "EstablishedEvent")
