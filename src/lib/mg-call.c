@@ -370,6 +370,29 @@ mg_call_set_mute (MgCall *self, guint index, gboolean muted)
   self->legs[index].muted = muted;
 }
 
+/* Two phones in one pipeline make a cycle in its graph (each webrtcbin
+ * sends and receives), which GStreamer warns about at every state change
+ * ("loop detected in the graph of bin"): the webrtcbins leave the pipeline
+ * on their own before it stops. */
+static void
+take_out_webrtcbins (MgCall *self)
+{
+  if (self->legs[0].webrtc == NULL || self->legs[1].webrtc == NULL)
+    return;
+  for (guint i = 0; i < 2; i++)
+    {
+      GstElement *webrtcbin = mg_webrtc_leg_get_webrtcbin (self->legs[i].webrtc);
+      g_autoptr (GstElement) keep = NULL;
+
+      if (webrtcbin == NULL || GST_ELEMENT_PARENT (webrtcbin) != GST_ELEMENT (self->pipeline))
+        continue;
+      keep = gst_object_ref (webrtcbin);
+      gst_element_set_locked_state (webrtcbin, TRUE);
+      gst_bin_remove (GST_BIN (self->pipeline), webrtcbin);
+      gst_element_set_state (webrtcbin, GST_STATE_NULL);
+    }
+}
+
 void
 mg_call_stop (MgCall *self)
 {
@@ -381,6 +404,7 @@ mg_call_stop (MgCall *self)
   for (guint i = 0; i < 2; i++)
     if (self->legs[i].webrtc != NULL)
       mg_webrtc_leg_interrupt (self->legs[i].webrtc);
+  take_out_webrtcbins (self);
   gst_element_set_state (GST_ELEMENT (self->pipeline), GST_STATE_NULL);
   for (guint i = 0; i < 2; i++)
     if (self->legs[i].webrtc != NULL)
