@@ -123,9 +123,7 @@ mg_call_manager_hold (MgCallManager *self, const char *call_id, const char *devi
 
   if (call == NULL || !mg_call_manager_check_state (call, MG_CALL_STATE_CONNECTED, error))
     return FALSE;
-  if (!mg_call_manager_hold_conference (self, call, index, hold))
-    mg_call_manager_hold_leg (self, call, index, hold, NULL);
-  return TRUE;
+  return mg_call_manager_set_hold (self, call, index, hold, error);
 }
 
 gboolean
@@ -230,7 +228,28 @@ mg_call_manager_make_call (MgCallManager *self, const char *device, const char *
 gboolean
 mg_call_manager_is_held_by (MgCall *call, int index)
 {
+  MgConference *conference = mg_call_manager_conference_of (call);
+
+  if (conference != NULL)
+    return mg_conference_is_held (conference, call, (guint) index);
   return GPOINTER_TO_INT (g_object_get_data (G_OBJECT (call), HOLDER_KEY)) == index + 1;
+}
+
+/* Leg @index of a connected call holds it (or retrieves it): refused if it
+ * holds it already (or does not). A conference goes on for the others. */
+gboolean
+mg_call_manager_set_hold (MgCallManager *self, MgCall *call, int index, gboolean hold,
+                          GError **error)
+{
+  if (mg_call_manager_is_held_by (call, index) == hold)
+    {
+      g_set_error (error, MG_CALL_ERROR, MG_CALL_ERROR_STATE,
+                   hold ? _("the call is on hold already") : _("the call is not on hold here"));
+      return FALSE;
+    }
+  if (!mg_call_manager_hold_conference (self, call, index, hold))
+    mg_call_manager_hold_leg (self, call, index, hold, NULL);
+  return TRUE;
 }
 
 /* @call_id at @device, held there (@held) or connected and not held by it;

@@ -365,9 +365,15 @@ handle_hold (MgCallManager *self, MgPhoneSession *phone, gint64 id, JsonObject *
       mg_phone_session_reply_error (phone, id, "invalid_state", _("the call is not connected"));
       return;
     }
+  if (mg_call_manager_is_held_by (call, index) == hold)
+    {
+      mg_phone_session_reply_error (phone, id, "invalid_state",
+                                    hold ? _("the call is on hold already")
+                                         : _("the call is not on hold here"));
+      return;
+    }
   mg_phone_session_reply_ok (phone, id, NULL);
-  if (!mg_call_manager_hold_conference (self, call, index, hold))
-    mg_call_manager_hold_leg (self, call, index, hold, NULL);
+  mg_call_manager_set_hold (self, call, index, hold, NULL);
 }
 
 /* Leg @index holds (or retrieves) the call: a re-INVITE toward a SIP peer,

@@ -23,6 +23,9 @@ void          mg_conference_remove (MgConference *self,
                                     MgCall       *call,
                                     guint         index);
 guint         mg_conference_count  (MgConference *self);
+gboolean      mg_conference_is_held (MgConference *self,
+                                     MgCall       *call,
+                                     guint         index);
 gboolean      mg_conference_set_hold (MgConference *self,
                                       MgCall       *call,
                                       guint         index,

@@ -39,6 +39,7 @@ typedef struct
   guint index;
   GstBin *decode;
   GstBin *mix;
+  gboolean held; /* it holds the conference: out of the others' mixes */
   /* a participant from another call: its media crosses over */
   GstElement *in_sink; /* in its call's pipeline */
   GstElement *in_src; /* in the host's */
@@ -299,6 +300,7 @@ mg_conference_set_hold (MgConference *self, MgCall *call, guint index, gboolean 
 
   if (p == NULL)
     return FALSE;
+  p->held = hold;
   for (guint j = 0; j < MG_CONFERENCE_MAX_PARTIES; j++)
     {
       Participant *other = &self->parties[j];
@@ -311,6 +313,20 @@ mg_conference_set_hold (MgConference *self, MgCall *call, guint index, gboolean 
   g_info ("conference in call %s: call %s leg %u %s", mg_call_get_id (self->host),
           mg_call_get_id (call), index, hold ? "holds" : "is back");
   return TRUE;
+}
+
+/**
+ * mg_conference_is_held: (skip)
+ *
+ * Returns: whether @call's leg @index is a participant holding the conference
+ */
+gboolean
+mg_conference_is_held (MgConference *self, MgCall *call, guint index)
+{
+  guint slot;
+  Participant *p = find_party (self, call, index, &slot);
+
+  return p != NULL && p->held;
 }
 
 static void

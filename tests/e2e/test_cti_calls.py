@@ -141,11 +141,18 @@ class CtiWithPhones(unittest.TestCase):
         self.page.wait_event("held", 5, call_id=call_id)
         time.sleep(0.8)  # the browser fades out what it buffered
         self.assertTrue(self.page.silent(call_id), "media goes on during hold")
+        # holding a held call is out of state, and changes nothing
+        reply = self.request("HoldCall", connection("callToBeHeld", call_id, "1000"))
+        self.assertEqual(text(reply.root, "stateIncompatibility"), "invalidConnectionState", reply)
         reply = self.request("RetrieveCall", connection("callToBeRetrieved", call_id, "1000"))
         self.assertEqual(reply.name, "RetrieveCallResponse", reply)
         self.assertEqual(text(self.expect("RetrievedEvent")["RetrievedEvent"].root,
                               "localConnectionInfo"), "connected")
         self.page.wait_event("resumed", 5, call_id=call_id)
+        reply = self.request("RetrieveCall", connection("callToBeRetrieved", call_id, "1000"))
+        self.assertEqual(text(reply.root, "stateIncompatibility"), "invalidConnectionState", reply)
+        self.assert_quiet()
+        self.assertEqual(len(self.page.events(type="resumed", call_id=call_id)), 1)
 
         # digits toward the far phone
         reply = self.request("GenerateDigits", connection("connectionToSendDigits", call_id, "1000")
@@ -749,6 +756,8 @@ class CtiWithPhones(unittest.TestCase):
             held = self.expect("HeldEvent")["HeldEvent"]
             self.assertEqual(text(held.root, "localConnectionInfo"), "hold")
             self.page.wait_event("held", 5, call_id=call_id)
+            reply = self.request("HoldCall", connection("callToBeHeld", call_id, "1000"))
+            self.assertEqual(text(reply.root, "stateIncompatibility"), "invalidConnectionState", reply)
             time.sleep(0.8)
             self.assertTrue(self.page.silent(call_id), "the agent hears the conference on hold")
             time.sleep(1.5)
