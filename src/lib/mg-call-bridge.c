@@ -463,7 +463,6 @@ void
 mg_call_detach_leg (MgCall *self, guint index)
 {
   MgCallLeg *leg = &self->legs[index];
-  GstElement *webrtcbin = leg->webrtc ? mg_webrtc_leg_get_webrtcbin (leg->webrtc) : NULL;
 
   g_return_if_fail (index < 2 && self->pipeline != NULL);
 
@@ -473,13 +472,9 @@ mg_call_detach_leg (MgCall *self, guint index)
   mg_call_unlink_quietly (leg->dtmf_src);
   if (leg->webrtc != NULL)
     {
-      g_autoptr (GstElement) keep = gst_object_ref (webrtcbin);
-
       mg_webrtc_leg_interrupt (leg->webrtc);
       g_signal_handlers_disconnect_by_data (leg->webrtc, self);
-      gst_element_set_locked_state (webrtcbin, TRUE);
-      gst_bin_remove (GST_BIN (self->pipeline), webrtcbin);
-      gst_element_set_state (webrtcbin, GST_STATE_NULL);
+      mg_call_take_out_webrtcbin (self, index);
     }
   if (self->sip_send[index] != NULL)
     g_clear_pointer (&self->dtmf_injector, mg_dtmf_injector_unref);

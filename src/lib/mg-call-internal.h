@@ -50,6 +50,8 @@ struct _MgCall
 
 /* mg-call.c */
 void    mg_call_leg_clear     (MgCallLeg *leg);
+void    mg_call_take_out_webrtcbin (MgCall *self,
+                                    guint   index);
 void    mg_call_link_or_log   (MgCall *self,
                                GstPad *src,
                                GstPad *sink);

@@ -73,18 +73,26 @@ add_converter (MgCall *self, guint index, MgCallLeg *to, GError **error)
           mg_rtp_pad_map_payload_type (sink, mg_call_leg_get_payload_type (from),
                                        mg_call_leg_get_payload_type (to));
         }
+      if (shape != NULL)
+        mg_call_set_shape (self, "passthrough");
       return shape;
     }
   name = g_strconcat (in_lower, "-to-", out_lower, NULL);
   if (g_ascii_strcasecmp (in, "OPUS") == 0 && is_g711 (out))
-    return mg_call_add_shape (self, name, index, sip_vars, values, error);
-  if (is_g711 (in) && g_ascii_strcasecmp (out, "OPUS") == 0)
-    return mg_call_add_shape (self, name, index, opus_vars, values, error);
-  if (is_g711 (in) && is_g711 (out))
-    return mg_call_add_shape (self, name, index, g711_vars, values, error);
-  g_set_error (error, MG_SDP_ERROR, MG_SDP_ERROR_NO_CODEC,
-               _("no media shape bridges %s and %s"), in, out);
-  return NULL;
+    shape = mg_call_add_shape (self, name, index, sip_vars, values, error);
+  else if (is_g711 (in) && g_ascii_strcasecmp (out, "OPUS") == 0)
+    shape = mg_call_add_shape (self, name, index, opus_vars, values, error);
+  else if (is_g711 (in) && is_g711 (out))
+    shape = mg_call_add_shape (self, name, index, g711_vars, values, error);
+  else
+    {
+      g_set_error (error, MG_SDP_ERROR, MG_SDP_ERROR_NO_CODEC,
+                   _("no media shape bridges %s and %s"), in, out);
+      return NULL;
+    }
+  if (shape != NULL)
+    mg_call_set_shape (self, "transcoding");
+  return shape;
 }
 
 gboolean
@@ -169,12 +177,6 @@ cross_over (MgCall *self, guint index, MgCall *to, guint to_index, GError **erro
   gst_element_sync_state_with_parent (proxysink);
   gst_element_sync_state_with_parent (GST_ELEMENT (shape));
   mg_call_set_path (self, index, shape);
-  mg_call_set_shape (self,
-                     g_ascii_strcasecmp (mg_call_leg_get_codec (mg_call_get_leg (self, index)),
-                                         mg_call_leg_get_codec (mg_call_get_leg (to, to_index)))
-                         == 0
-                       ? "passthrough"
-                       : "transcoding");
   return mg_call_link_leg_src (self, index, shape_sink, error);
 }
 

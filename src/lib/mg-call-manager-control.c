@@ -121,9 +121,11 @@ mg_call_manager_hold (MgCallManager *self, const char *call_id, const char *devi
   int index;
   MgCall *call = mg_call_manager_call_of_device (self, call_id, device, &index, error);
 
-  if (call == NULL || !mg_call_manager_check_state (call, MG_CALL_STATE_CONNECTED, error))
+  if (call == NULL || !mg_call_manager_check_state (call, MG_CALL_STATE_CONNECTED, error)
+      || !mg_call_manager_can_hold (call, index, hold, error))
     return FALSE;
-  return mg_call_manager_set_hold (self, call, index, hold, error);
+  mg_call_manager_set_hold (self, call, index, hold);
+  return TRUE;
 }
 
 gboolean
@@ -235,21 +237,25 @@ mg_call_manager_is_held_by (MgCall *call, int index)
   return GPOINTER_TO_INT (g_object_get_data (G_OBJECT (call), HOLDER_KEY)) == index + 1;
 }
 
-/* Leg @index of a connected call holds it (or retrieves it): refused if it
- * holds it already (or does not). A conference goes on for the others. */
+/* Whether leg @index may hold (or retrieve) the call: not if it holds it
+ * already (or does not). */
 gboolean
-mg_call_manager_set_hold (MgCallManager *self, MgCall *call, int index, gboolean hold,
-                          GError **error)
+mg_call_manager_can_hold (MgCall *call, int index, gboolean hold, GError **error)
 {
-  if (mg_call_manager_is_held_by (call, index) == hold)
-    {
-      g_set_error (error, MG_CALL_ERROR, MG_CALL_ERROR_STATE,
-                   hold ? _("the call is on hold already") : _("the call is not on hold here"));
-      return FALSE;
-    }
+  if (mg_call_manager_is_held_by (call, index) != hold)
+    return TRUE;
+  g_set_error (error, MG_CALL_ERROR, MG_CALL_ERROR_STATE,
+               hold ? _("the call is on hold already") : _("the call is not on hold here"));
+  return FALSE;
+}
+
+/* Leg @index of a connected call holds it (or retrieves it); a conference
+ * goes on for the others. */
+void
+mg_call_manager_set_hold (MgCallManager *self, MgCall *call, int index, gboolean hold)
+{
   if (!mg_call_manager_hold_conference (self, call, index, hold))
     mg_call_manager_hold_leg (self, call, index, hold, NULL);
-  return TRUE;
 }
 
 /* @call_id at @device, held there (@held) or connected and not held by it;
@@ -376,11 +382,13 @@ sip_target (const char *registrar, const char *to)
                           strchr (registrar, ':') + 1);
 }
 
-/* Every monitor hears of the deflect: the deflecting device's call leaves
- * it; the caller's call stays and now rings @to. */
+/* The device's phone (leg @index) stops ringing: a deflect toward @to.
+ * Every monitor hears of it: the deflecting device's call leaves it; the
+ * caller's call stays and now rings @to. */
 static void
-tell_diverted (MgCall *call, int index, const char *device, const char *to)
+leave_for_deflect (MgCall *call, int index, const char *device, const char *to)
 {
+  MgCallLeg *leg = mg_call_get_leg (call, index);
   g_autoptr (JsonObject) detail = json_object_new ();
   g_autoptr (JsonObject) at_caller = json_object_new ();
 
@@ -389,6 +397,8 @@ tell_diverted (MgCall *call, int index, const char *device, const char *to)
   json_object_set_string_member (at_caller, "to", to);
   json_object_set_string_member (at_caller, "from", device);
   mg_call_manager_tell_observers (call, 1 - index, "diverted", at_caller);
+  mg_call_manager_send_ended (leg->phone, call, "deflected", 0, NULL);
+  g_clear_object (&leg->phone);
 }
 
 /* Deflect toward a number on the SIP side: the ringing INVITE is answered
@@ -399,7 +409,6 @@ redirect (MgCallManager *self, MgCall *call, int index, const char *device, cons
           GError **error)
 {
   const char *registrar = mg_sip_agent_get_active_registrar (self->agent);
-  MgCallLeg *leg = mg_call_get_leg (call, index);
   MgCallLeg *caller = mg_call_get_leg (call, 1 - index);
   g_autofree char *target = NULL;
 
@@ -410,9 +419,7 @@ redirect (MgCallManager *self, MgCall *call, int index, const char *device, cons
       return FALSE;
     }
   target = sip_target (registrar, to);
-  tell_diverted (call, index, device, to);
-  mg_call_manager_send_ended (leg->phone, call, "deflected", 0, NULL);
-  g_clear_object (&leg->phone);
+  leave_for_deflect (call, index, device, to);
   g_info ("call %s deflected from %s to %s on the SIP side", mg_call_get_id (call), device, to);
   mg_sip_dialog_redirect (caller->dialog, target);
   return TRUE;
@@ -433,9 +440,7 @@ reroute_to_sip (MgCallManager *self, MgCall *call, int index, const char *device
                    _("%s is not one of our extensions, and no SIP platform takes calls"), to);
       return FALSE;
     }
-  tell_diverted (call, index, device, to);
-  mg_call_manager_send_ended (leg->phone, call, "deflected", 0, NULL);
-  g_clear_object (&leg->phone);
+  leave_for_deflect (call, index, device, to);
   g_free (leg->number);
   leg->number = g_strdup (to);
   g_clear_pointer (&leg->display_name, g_free);
@@ -543,9 +548,7 @@ mg_call_manager_deflect (MgCallManager *self, const char *call_id, const char *d
       return FALSE;
     }
   leg = mg_call_get_leg (call, index);
-  tell_diverted (call, index, device, to);
-  mg_call_manager_send_ended (leg->phone, call, "deflected", 0, NULL);
-  g_clear_object (&leg->phone);
+  leave_for_deflect (call, index, device, to);
   g_clear_pointer (&leg->number, g_free);
   g_clear_pointer (&leg->display_name, g_free);
   mg_call_manager_set_phone (leg, target, extension);

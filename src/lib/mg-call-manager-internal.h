@@ -187,11 +187,14 @@ MgCall     *mg_call_manager_call_of_device  (MgCallManager *self,
 gboolean    mg_call_manager_check_state     (MgCall      *call,
                                              MgCallState  state,
                                              GError     **error);
-gboolean    mg_call_manager_set_hold        (MgCallManager *self,
+gboolean    mg_call_manager_can_hold        (MgCall   *call,
+                                             int       index,
+                                             gboolean  hold,
+                                             GError  **error);
+void        mg_call_manager_set_hold        (MgCallManager *self,
                                              MgCall        *call,
                                              int            index,
-                                             gboolean       hold,
-                                             GError       **error);
+                                             gboolean       hold);
 gboolean    mg_call_manager_is_held_by      (MgCall *call,
                                              int     index);
 MgCall     *mg_call_manager_call_in_state   (MgCallManager *self,

@@ -357,6 +357,7 @@ handle_hold (MgCallManager *self, MgPhoneSession *phone, gint64 id, JsonObject *
 {
   int index;
   MgCall *call = call_of_request (self, phone, id, message, &index);
+  g_autoptr (GError) error = NULL;
 
   if (call == NULL)
     return;
@@ -365,15 +366,13 @@ handle_hold (MgCallManager *self, MgPhoneSession *phone, gint64 id, JsonObject *
       mg_phone_session_reply_error (phone, id, "invalid_state", _("the call is not connected"));
       return;
     }
-  if (mg_call_manager_is_held_by (call, index) == hold)
+  if (!mg_call_manager_can_hold (call, index, hold, &error))
     {
-      mg_phone_session_reply_error (phone, id, "invalid_state",
-                                    hold ? _("the call is on hold already")
-                                         : _("the call is not on hold here"));
+      mg_phone_session_reply_error (phone, id, "invalid_state", error->message);
       return;
     }
   mg_phone_session_reply_ok (phone, id, NULL);
-  mg_call_manager_set_hold (self, call, index, hold, NULL);
+  mg_call_manager_set_hold (self, call, index, hold);
 }
 
 /* Leg @index holds (or retrieves) the call: a re-INVITE toward a SIP peer,

@@ -101,8 +101,10 @@ mg_call_class_init (MgCallClass *klass)
    * @index: the leg that sent it
    * @digit: the digit
    *
-   * A phone sent an RFC 4733 digit the SIP peer cannot take in RTP (it
-   * offered no telephone-event): it must go as SIP INFO.
+   * A phone sent an RFC 4733 digit that cannot travel in the stream as it
+   * is: the SIP peer offered no telephone-event (it must go as SIP INFO),
+   * or the call is joined with another or in a conference (the manager
+   * sends it to the far parties).
    */
   signals[SIGNAL_DTMF_DETECTED] = g_signal_new ("dtmf-detected", G_TYPE_FROM_CLASS (klass),
                                                 G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
@@ -370,27 +372,21 @@ mg_call_set_mute (MgCall *self, guint index, gboolean muted)
   self->legs[index].muted = muted;
 }
 
-/* Two phones in one pipeline make a cycle in its graph (each webrtcbin
- * sends and receives), which GStreamer warns about at every state change
- * ("loop detected in the graph of bin"): the webrtcbins leave the pipeline
- * on their own before it stops. */
-static void
-take_out_webrtcbins (MgCall *self)
+/* Leg @index's webrtcbin leaves the pipeline and stops on its own (a leg
+ * that leaves the call, or a call ending; see mg_call_stop()). */
+void
+mg_call_take_out_webrtcbin (MgCall *self, guint index)
 {
-  if (self->legs[0].webrtc == NULL || self->legs[1].webrtc == NULL)
-    return;
-  for (guint i = 0; i < 2; i++)
-    {
-      GstElement *webrtcbin = mg_webrtc_leg_get_webrtcbin (self->legs[i].webrtc);
-      g_autoptr (GstElement) keep = NULL;
+  GstElement *webrtcbin =
+    self->legs[index].webrtc ? mg_webrtc_leg_get_webrtcbin (self->legs[index].webrtc) : NULL;
+  g_autoptr (GstElement) keep = NULL;
 
-      if (webrtcbin == NULL || GST_ELEMENT_PARENT (webrtcbin) != GST_ELEMENT (self->pipeline))
-        continue;
-      keep = gst_object_ref (webrtcbin);
-      gst_element_set_locked_state (webrtcbin, TRUE);
-      gst_bin_remove (GST_BIN (self->pipeline), webrtcbin);
-      gst_element_set_state (webrtcbin, GST_STATE_NULL);
-    }
+  if (webrtcbin == NULL || GST_ELEMENT_PARENT (webrtcbin) != GST_ELEMENT (self->pipeline))
+    return;
+  keep = gst_object_ref (webrtcbin);
+  gst_element_set_locked_state (webrtcbin, TRUE);
+  gst_bin_remove (GST_BIN (self->pipeline), webrtcbin);
+  gst_element_set_state (webrtcbin, GST_STATE_NULL);
 }
 
 void
@@ -404,7 +400,12 @@ mg_call_stop (MgCall *self)
   for (guint i = 0; i < 2; i++)
     if (self->legs[i].webrtc != NULL)
       mg_webrtc_leg_interrupt (self->legs[i].webrtc);
-  take_out_webrtcbins (self);
+  /* two phones in one pipeline make a cycle in its graph (each webrtcbin
+   * sends and receives), which GStreamer warns about at every state change
+   * ("loop detected in the graph of bin"): their webrtcbins go first */
+  if (self->legs[0].webrtc != NULL && self->legs[1].webrtc != NULL)
+    for (guint i = 0; i < 2; i++)
+      mg_call_take_out_webrtcbin (self, i);
   gst_element_set_state (GST_ELEMENT (self->pipeline), GST_STATE_NULL);
   for (guint i = 0; i < 2; i++)
     if (self->legs[i].webrtc != NULL)

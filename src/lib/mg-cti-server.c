@@ -127,8 +127,8 @@ apply_settings (MgCtiServer *self)
 {
   g_autoptr (JsonObject) cti = mg_settings_load (self->store, "cti");
   g_auto (GStrv) balancers = mg_settings_dup_strv (cti, "load_balancers");
+  guint replay_events = mg_settings_get_int (cti, "replay_events");
   g_autoptr (GError) error = NULL;
-
   GHashTableIter iter;
   gpointer session;
 
@@ -136,8 +136,7 @@ apply_settings (MgCtiServer *self)
     g_warning ("CTI: keeping the old load balancers: %s", error->message);
   g_hash_table_iter_init (&iter, self->sessions);
   while (g_hash_table_iter_next (&iter, NULL, &session))
-    mg_cti_replay_set_limit (((MgCtiSession *) session)->replay,
-                             mg_settings_get_int (cti, "replay_events"));
+    mg_cti_replay_set_limit (((MgCtiSession *) session)->replay, replay_events);
 }
 
 static void

@@ -240,13 +240,12 @@ mg_cti_session_start_timers (MgCtiSession *self)
                          mg_cti_server_get_heartbeat_interval (self->server));
 }
 
-/* Once a second, from the server's one timer for every connected session:
- * the start and session timers, the heartbeat, the link's own checks. */
+/* Once a second, from the server's one timer for every connected session
+ * (which holds a reference while it runs): the start and session timers,
+ * the heartbeat, the link's own checks. */
 void
 mg_cti_session_tick (MgCtiSession *self, gint64 now)
 {
-  g_autoptr (MgCtiSession) alive = g_object_ref (self);
-
   if (self->closing || self->link == NULL)
     return;
   switch (mg_cti_timers_due (&self->timers, now))

@@ -19,7 +19,6 @@ typedef struct
   gint64 start_deadline;
   gint64 idle_deadline;
   gint64 heartbeat_due;
-  guint duration_s;
   guint heartbeat_s;
 } MgCtiTimers;
 

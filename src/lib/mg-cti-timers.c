@@ -41,7 +41,6 @@ void
 mg_cti_timers_started (MgCtiTimers *self, gint64 now, guint duration_s, guint heartbeat_s)
 {
   self->start_deadline = 0;
-  self->duration_s = duration_s;
   self->heartbeat_s = heartbeat_s;
   self->idle_deadline = after (now, duration_s);
   self->heartbeat_due = heartbeat_s > 0 ? after (now, heartbeat_s) : 0;
@@ -54,7 +53,6 @@ mg_cti_timers_application (MgCtiTimers *self, gint64 now, guint duration_s)
 {
   if (self->idle_deadline == 0)
     return; /* not started, or stopped */
-  self->duration_s = duration_s;
   self->idle_deadline = after (now, duration_s);
 }
 

@@ -408,6 +408,18 @@ class CtiWithPhones(unittest.TestCase):
         self.addCleanup(second.mgt, "logout", name)
         return second
 
+    def call_from_page(self, caller, answer=False):
+        """1001's page (caller) calls the agent; the agent's page rings, and
+        with answer the application answers it. Returns the call ID."""
+        call_id = caller.ok("dial", "b", "1000")["call_id"]
+        self.expect("DeliveredEvent")
+        self.page.wait_event("incoming", 5, call_id=call_id)
+        if answer:
+            self.request("AnswerCall", connection("callToBeAnswered", call_id, "1000"))
+            self.expect("EstablishedEvent")
+            caller.wait_event("accepted", SETUP_S, call_id=call_id)
+        return call_id
+
     def answered_call_from_bob(self):
         self.bob.send("dial", self.sip.sip_uri("1000"))
         call_id = text(self.expect("DeliveredEvent")["DeliveredEvent"].root, "connection/callID")
@@ -641,12 +653,7 @@ class CtiWithPhones(unittest.TestCase):
         other, 1002's hangup ends 1001's call."""
         caller = self.second_agent()
         third = self.second_agent("1002", page="third", name="c")
-        call_id = caller.ok("dial", "b", "1000")["call_id"]
-        self.expect("DeliveredEvent")
-        self.page.wait_event("incoming", 5, call_id=call_id)
-        self.request("AnswerCall", connection("callToBeAnswered", call_id, "1000"))
-        self.expect("EstablishedEvent")
-        caller.wait_event("accepted", SETUP_S, call_id=call_id)
+        call_id = self.call_from_page(caller, answer=True)
         reply = self.request("ConsultationCall", connection("existingCall", call_id, "1000")
                              + "<consultedDevice>1002</consultedDevice>")
         consult_id = text(reply.root, "initiatedCall/callID")
@@ -796,12 +803,7 @@ class CtiWithPhones(unittest.TestCase):
         and the two talk; the agent's page sees its calls end."""
         caller = self.second_agent()
         third = self.second_agent("1002", page="third", name="c")
-        call_id = caller.ok("dial", "b", "1000")["call_id"]
-        self.expect("DeliveredEvent")
-        self.page.wait_event("incoming", 5, call_id=call_id)
-        self.request("AnswerCall", connection("callToBeAnswered", call_id, "1000"))
-        self.expect("EstablishedEvent")
-        caller.wait_event("accepted", SETUP_S, call_id=call_id)
+        call_id = self.call_from_page(caller, answer=True)
         reply = self.request("SingleStepTransferCall", connection("activeCall", call_id, "1000")
                              + "<transferredTo>1002</transferredTo>")
         self.assertEqual(reply.name, "SingleStepTransferCallResponse", reply)
@@ -1114,9 +1116,7 @@ class CtiWithPhones(unittest.TestCase):
         reply = self.request("MonitorStart", "<monitorObject><deviceObject>1001</deviceObject>"
                              "</monitorObject>")
         caller_monitor = text(reply.root, "monitorCrossRefID")
-        call_id = caller.ok("dial", "b", "1000")["call_id"]
-        self.expect("DeliveredEvent")
-        self.page.wait_event("incoming", 5, call_id=call_id)
+        call_id = self.call_from_page(caller)
         reply = self.request("DeflectCall", connection("callToBeDiverted", call_id, "1000")
                              + "<newDestination>1001</newDestination>")
         self.assertEqual(text(reply.root, "operation"), "invalidParameterValue", reply)
@@ -1157,9 +1157,7 @@ class CtiWithPhones(unittest.TestCase):
         reply = self.request("MonitorStart", "<monitorObject><deviceObject>1001</deviceObject>"
                              "</monitorObject>")
         caller_monitor = text(reply.root, "monitorCrossRefID")
-        call_id = caller.ok("dial", "b", "1000")["call_id"]
-        self.expect("DeliveredEvent")
-        self.page.wait_event("incoming", 5, call_id=call_id)
+        call_id = self.call_from_page(caller)
         with RtpRecorder(self.bob.rtp_ports, self.sip.tmp, name="bob-deflected") as rec:
             self.deflect(call_id, "2000")
             self.assertTrue(self.bob.wait_event("CALL_ESTABLISHED", SETUP_S), self.bob.event_types())
